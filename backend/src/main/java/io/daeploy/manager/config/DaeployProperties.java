@@ -1,0 +1,74 @@
+package io.daeploy.manager.config;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every {@code daeploy.*} setting. Environment variables bind by Spring's relaxed rules,
+ * so {@code DAEPLOY_HOST_NAME} sets {@code hostName} and {@code DAEPLOY_PROXY_HTTP_PORT}
+ * sets {@code proxy.httpPort}. README lists them all with their defaults.
+ *
+ * @param dataDir directory of the SQLite file and generated files
+ * ({@code DAEPLOY_DATA_DIR})
+ * @param hostName host name users and services reach the manager by
+ * ({@code DAEPLOY_HOST_NAME})
+ * @param managerVersion version reported to clients; defaults to the build's version
+ * ({@code DAEPLOY_MANAGER_VERSION})
+ * @param managerInContainer whether the manager itself runs in a container on
+ * {@code daeploy-network} ({@code DAEPLOY_MANAGER_IN_CONTAINER})
+ * @param instance label value that scopes the containers of this manager, so two managers
+ * (or a test run) can share one engine ({@code DAEPLOY_INSTANCE})
+ * @param auth authentication settings
+ * @param proxy proxy settings
+ * @param docker Docker engine settings
+ */
+@ConfigurationProperties("daeploy")
+public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
+		String managerVersion, @DefaultValue("false") boolean managerInContainer,
+		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
+		@DefaultValue Docker docker) {
+
+	/**
+	 * Authentication settings.
+	 *
+	 * @param enabled whether tokens are required ({@code DAEPLOY_AUTH_ENABLED})
+	 */
+	public record Auth(@DefaultValue("true") boolean enabled) {
+	}
+
+	/**
+	 * Proxy settings.
+	 *
+	 * @param httpPort port users reach services and the manager on
+	 * ({@code DAEPLOY_PROXY_HTTP_PORT})
+	 * @param httpsPort HTTPS port ({@code DAEPLOY_PROXY_HTTPS_PORT})
+	 * @param https whether HTTPS is served ({@code DAEPLOY_PROXY_HTTPS})
+	 */
+	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
+			@DefaultValue("false") boolean https) {
+	}
+
+	/**
+	 * Docker engine settings.
+	 *
+	 * @param host the engine's address; defaults to {@code DOCKER_HOST} or the local
+	 * socket ({@code DAEPLOY_DOCKER_HOST})
+	 * @param network the bridge network services join ({@code DAEPLOY_DOCKER_NETWORK})
+	 */
+	public record Docker(String host, @DefaultValue("daeploy-network") String network) {
+	}
+
+	/**
+	 * The URL users reach the manager's proxy on.
+	 * @return e.g. {@code http://localhost:5080}
+	 */
+	public String externalUrl() {
+		if (this.proxy.https()) {
+			return "https://" + this.hostName + ((this.proxy.httpsPort() != 443) ? ":" + this.proxy.httpsPort() : "");
+		}
+		return "http://" + this.hostName + ((this.proxy.httpPort() != 80) ? ":" + this.proxy.httpPort() : "");
+	}
+
+}

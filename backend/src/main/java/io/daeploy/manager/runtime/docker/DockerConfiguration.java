@@ -1,0 +1,53 @@
+package io.daeploy.manager.runtime.docker;
+
+import java.time.Duration;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.runtime.RuntimeConnector;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the Docker implementation of {@link RuntimeConnector}: one shared docker-java
+ * client and a bounded scheduler of daemon threads for its blocking calls.
+ */
+@Configuration(proxyBeanMethods = false)
+class DockerConfiguration {
+
+	@Bean(destroyMethod = "close")
+	DockerClient dockerClient(DaeployProperties properties) {
+		DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+		if (properties.docker().host() != null && !properties.docker().host().isBlank()) {
+			builder.withDockerHost(properties.docker().host());
+		}
+		DockerClientConfig config = builder.build();
+		ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+			.sslConfig(config.getSSLConfig())
+			.maxConnections(64)
+			.connectionTimeout(Duration.ofSeconds(5))
+			.responseTimeout(Duration.ofMinutes(2))
+			.build();
+		return DockerClientImpl.getInstance(config, http);
+	}
+
+	@Bean(destroyMethod = "dispose")
+	Scheduler dockerScheduler() {
+		return Schedulers.newBoundedElastic(32, 10_000, "docker", 60, true);
+	}
+
+	@Bean
+	RuntimeConnector runtimeConnector(DockerClient dockerClient, Scheduler dockerScheduler,
+			DaeployProperties properties) {
+		return new DockerRuntimeConnector(dockerClient, dockerScheduler, properties.docker().network(),
+				properties.instance(), !properties.managerInContainer());
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.daeploy.manager.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.daeploy.manager.runtime.ContainerDetails;
+import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.MutationMapping;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.stereotype.Controller;
+
+/**
+ * GraphQL adapter of {@link ServiceManager}.
+ */
+@Controller
+class ServiceController {
+
+	private final ServiceManager services;
+
+	ServiceController(ServiceManager services) {
+		this.services = services;
+	}
+
+	@QueryMapping
+	Flux<ServiceView> services(@Argument String name) {
+		return this.services.list(name);
+	}
+
+	@QueryMapping
+	Mono<ServiceView> service(@Argument String name, @Argument String version) {
+		return this.services.get(name, version);
+	}
+
+	@SchemaMapping(typeName = "Service")
+	Mono<Inspection> inspection(ServiceView service) {
+		return this.services.inspect(service.name(), service.version()).map(Inspection::of);
+	}
+
+	@MutationMapping
+	Mono<DeployServicePayload> deployService(@Argument DeployRequest input) {
+		return this.services.deploy(input).map(DeployServicePayload::new);
+	}
+
+	@MutationMapping
+	Mono<KillServicePayload> killService(@Argument KillServiceInput input) {
+		return this.services.kill(input.name(), input.version(), Boolean.TRUE.equals(input.removeImage()))
+			.map((removed) -> new KillServicePayload(input.name(), input.version(), removed));
+	}
+
+	record DeployServicePayload(ServiceView service) {
+	}
+
+	record KillServiceInput(String name, String version, Boolean removeImage) {
+	}
+
+	record KillServicePayload(String name, String version, boolean imageRemoved) {
+	}
+
+	record EnvVar(String name, String value) {
+	}
+
+	record Label(String key, String value) {
+	}
+
+	record Inspection(String containerId, String containerName, String imageId, ServiceState status, boolean running,
+			Instant startedAt, Instant finishedAt, Integer exitCode, String error, int restartCount, boolean oomKilled,
+			String publishedAddress, RestartPolicy restartPolicy, List<String> command, List<EnvVar> env,
+			List<Label> labels) {
+
+		static Inspection of(ContainerDetails details) {
+			return new Inspection(details.id(), details.name(), details.imageId(), ServiceState.of(details.state()),
+					details.running(), details.startedAt(), details.finishedAt(), details.exitCode(), details.error(),
+					details.restartCount(), details.oomKilled(), details.publishedAddress(), details.restartPolicy(),
+					details.command(),
+					details.env().entrySet().stream().map((e) -> new EnvVar(e.getKey(), e.getValue())).toList(),
+					details.labels().entrySet().stream().map((e) -> new Label(e.getKey(), e.getValue())).toList());
+		}
+
+	}
+
+}

@@ -1,0 +1,26 @@
+package io.daeploy.manager.service;
+
+import java.time.Instant;
+
+import io.daeploy.manager.runtime.ContainerSpec;
+
+/**
+ * A stored service version.
+ *
+ * @param id row id, {@code null} before it is stored
+ * @param name service name
+ * @param version service version
+ * @param image image reference
+ * @param port port the service listens on in its container
+ * @param main whether it is the service's main version
+ * @param spec its deploy options
+ * @param createdAt when it was deployed
+ */
+record ServiceRecord(Long id, String name, String version, String image, int port, boolean main, DeploySpec spec,
+		Instant createdAt) {
+
+	String containerName() {
+		return ContainerSpec.containerName(this.name, this.version);
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.daeploy.manager.system;
+
+/**
+ * An expected failure of a domain operation: it reaches the client as a GraphQL error
+ * with a stable {@code extensions.code}, and the operation has changed nothing.
+ */
+public class DaeployException extends RuntimeException {
+
+	private final ErrorCode code;
+
+	private final String field;
+
+	public DaeployException(ErrorCode code, String message) {
+		this(code, message, null, null);
+	}
+
+	public DaeployException(ErrorCode code, String message, String field, Throwable cause) {
+		super(message, cause);
+		this.code = code;
+		this.field = field;
+	}
+
+	/**
+	 * A validation failure of one input field.
+	 * @param code the code
+	 * @param field the input field's path, e.g. {@code input.name}
+	 * @param message what is wrong
+	 * @return the exception
+	 */
+	public static DaeployException invalid(ErrorCode code, String field, String message) {
+		return new DaeployException(code, message, field, null);
+	}
+
+	public ErrorCode code() {
+		return this.code;
+	}
+
+	public String field() {
+		return this.field;
+	}
+
+}

@@ -1,0 +1,98 @@
+package io.daeploy.manager.system;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.schema.DataFetchingEnvironment;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
+import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
+import org.springframework.graphql.server.WebGraphQlRequest;
+import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns failures into GraphQL errors that always carry {@code extensions.code}:
+ * {@link DaeployException}s keep their code, request validation errors (wrong types,
+ * missing arguments) get {@code INVALID_INPUT}, anything else {@code INTERNAL} with no
+ * internals leaked.
+ */
+final class GraphQlErrors {
+
+	private static final Log logger = LogFactory.getLog(GraphQlErrors.class);
+
+	private GraphQlErrors() {
+	}
+
+	@Component
+	static class Resolver extends DataFetcherExceptionResolverAdapter {
+
+		@Override
+		protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+			if (ex instanceof DaeployException daeploy) {
+				Map<String, Object> extensions = new LinkedHashMap<>();
+				extensions.put("code", daeploy.code().name());
+				if (daeploy.field() != null) {
+					extensions.put("field", daeploy.field());
+				}
+				return GraphqlErrorBuilder.newError(env)
+					.errorType(daeploy.code().type())
+					.message(daeploy.getMessage())
+					.extensions(extensions)
+					.build();
+			}
+			logger.error("Unexpected failure in " + env.getExecutionStepInfo().getPath(), ex);
+			return GraphqlErrorBuilder.newError(env)
+				.errorType(ErrorType.INTERNAL_ERROR)
+				.message("Internal error; the manager log has the details")
+				.extensions(Map.of("code", ErrorCode.INTERNAL.name()))
+				.build();
+		}
+
+	}
+
+	@Component
+	static class CodeInterceptor implements WebGraphQlInterceptor {
+
+		@Override
+		public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
+			return chain.next(request).map((response) -> {
+				if (response.getErrors().stream().allMatch((error) -> error.getExtensions().containsKey("code"))) {
+					return response;
+				}
+				return response.transform((builder) -> builder.errors(withCodes(response)));
+			});
+		}
+
+		private static List<GraphQLError> withCodes(WebGraphQlResponse response) {
+			return response.getErrors().stream().map((error) -> {
+				if (error.getExtensions().containsKey("code")) {
+					return (GraphQLError) error;
+				}
+				Map<String, Object> extensions = new LinkedHashMap<>(error.getExtensions());
+				extensions.put("code", isRequestError(error.getErrorType()) ? ErrorCode.INVALID_INPUT.name()
+						: ErrorCode.INTERNAL.name());
+				return GraphqlErrorBuilder.newError()
+					.message(error.getMessage())
+					.locations(error.getLocations())
+					.path(error.getParsedPath())
+					.errorType(error.getErrorType())
+					.extensions(extensions)
+					.build();
+			}).toList();
+		}
+
+		private static boolean isRequestError(graphql.ErrorClassification type) {
+			return type != ErrorType.INTERNAL_ERROR;
+		}
+
+	}
+
+}

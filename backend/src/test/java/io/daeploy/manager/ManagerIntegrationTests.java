@@ -1,0 +1,109 @@
+package io.daeploy.manager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the whole manager on a random port, with a real SQLite
+ * file in a fresh data directory and the real Docker engine. Each test class gets its own
+ * manager instance label, so reconciliation never touches another run's containers, and
+ * every container a test makes is labelled {@code daeploy.test} and removed after each
+ * test.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureHttpGraphQlTester
+public abstract class ManagerIntegrationTests {
+
+	protected static final String INSTANCE = "test-" + UUID.randomUUID().toString().substring(0, 8);
+
+	protected static final Duration DEADLINE = Duration.ofSeconds(30);
+
+	@Autowired
+	protected HttpGraphQlTester graphQl;
+
+	@Autowired
+	protected DockerClient docker;
+
+	@BeforeAll
+	static void images() {
+		TestImages.ensure();
+	}
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		Path dataDir = Files.createTempDirectory("daeploy-test-");
+		registry.add("daeploy.data-dir", dataDir::toString);
+		registry.add("daeploy.instance", () -> INSTANCE);
+	}
+
+	@AfterEach
+	void removeTestContainers() {
+		for (Container container : testContainers()) {
+			this.docker.removeContainerCmd(container.getId()).withForce(true).exec();
+		}
+		for (Map<String, Object> service : this.graphQl.document("{ services { name version } }")
+			.execute()
+			.path("services")
+			.entityList(Map.class)
+			.get()) {
+			this.graphQl
+				.document("mutation($n: String!, $v: String!) { killService(input: {name: $n, version: $v}) "
+						+ "{ name } }")
+				.variable("n", service.get("name"))
+				.variable("v", service.get("version"))
+				.execute();
+		}
+	}
+
+	protected List<Container> testContainers() {
+		return this.docker.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(Map.of("daeploy.instance", INSTANCE))
+			.exec();
+	}
+
+	/**
+	 * A service name no other test uses.
+	 * @param prefix readable part
+	 * @return a unique valid name
+	 */
+	protected static String unique(String prefix) {
+		return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	protected static void await(String what, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + DEADLINE.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Timed out waiting for " + what);
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+	}
+
+}

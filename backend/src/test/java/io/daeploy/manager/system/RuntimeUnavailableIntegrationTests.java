@@ -1,0 +1,68 @@
+package io.daeploy.manager.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The manager starts and answers when no Docker engine does, and says so.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureHttpGraphQlTester
+class RuntimeUnavailableIntegrationTests {
+
+	@Autowired
+	HttpGraphQlTester graphQl;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		String dataDir = Files.createTempDirectory("daeploy-nodocker-").toString();
+		registry.add("daeploy.data-dir", () -> dataDir);
+		registry.add("daeploy.docker.host", () -> "unix://" + dataDir + "/no-such-docker.sock");
+	}
+
+	@Test
+	void reportsTheRuntimeAsUnavailable() {
+		Map<String, Object> runtime = this.graphQl.document("{ runtime { kind available version message } }")
+			.execute()
+			.path("runtime")
+			.entity(Map.class)
+			.get();
+		assertThat(runtime).containsEntry("kind", "docker").containsEntry("available", false);
+		assertThat((String) runtime.get("message")).contains("does not answer");
+	}
+
+	@Test
+	void deploysFailWithACodeAndStoreNothing() {
+		this.graphQl
+			.document("mutation { deployService(input: {name: \"svc\", version: \"1.0.0\", image: \"x:1\"}) "
+					+ "{ service { name } } }")
+			.execute()
+			.errors()
+			.satisfy((errors) -> assertThat(errors).singleElement()
+				.satisfies((error) -> assertThat(error.getExtensions()).containsEntry("code", "RUNTIME_UNAVAILABLE")));
+		this.graphQl.document("{ services { name } }").execute().path("services").entityList(Map.class).hasSize(0);
+	}
+
+	@Test
+	void answersManagerQueries() {
+		this.graphQl.document("{ manager { version hostName authEnabled } }")
+			.execute()
+			.path("manager.hostName")
+			.entity(String.class)
+			.isEqualTo("localhost");
+	}
+
+}
