@@ -13,6 +13,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.graphql.test.autoconfigure.tester.AutoConfigureHttpGraphQlTester;
@@ -37,8 +38,14 @@ public abstract class ManagerIntegrationTests {
 
 	protected static final Duration DEADLINE = Duration.ofSeconds(30);
 
-	@Autowired
+	protected static final String ADMIN_PASSWORD = "admin-test-password";
+
+	/** Signed in as the admin. */
 	protected HttpGraphQlTester graphQl;
+
+	/** Without a token. */
+	@Autowired
+	protected HttpGraphQlTester anonymous;
 
 	@Autowired
 	protected DockerClient docker;
@@ -53,6 +60,38 @@ public abstract class ManagerIntegrationTests {
 		Path dataDir = Files.createTempDirectory("daeploy-test-");
 		registry.add("daeploy.data-dir", dataDir::toString);
 		registry.add("daeploy.instance", () -> INSTANCE);
+		registry.add("daeploy.admin-password", () -> ADMIN_PASSWORD);
+		registry.add("daeploy.auth.login-max-failures", () -> "1000");
+	}
+
+	@BeforeEach
+	void signIn() {
+		this.graphQl = as("admin", ADMIN_PASSWORD);
+	}
+
+	/**
+	 * A tester signed in as a user.
+	 * @param username user name
+	 * @param password password
+	 * @return the tester, sending the session token
+	 */
+	protected HttpGraphQlTester as(String username, String password) {
+		return withToken(login(username, password));
+	}
+
+	protected String login(String username, String password) {
+		return this.anonymous
+			.document("mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }")
+			.variable("u", username)
+			.variable("p", password)
+			.execute()
+			.path("login.token")
+			.entity(String.class)
+			.get();
+	}
+
+	protected HttpGraphQlTester withToken(String token) {
+		return this.anonymous.mutate().header("Authorization", "Bearer " + token).build();
 	}
 
 	@AfterEach

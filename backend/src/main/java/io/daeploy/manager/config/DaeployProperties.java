@@ -1,6 +1,7 @@
 package io.daeploy.manager.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code DAEPLOY_MANAGER_VERSION})
  * @param managerInContainer whether the manager itself runs in a container on
  * {@code daeploy-network} ({@code DAEPLOY_MANAGER_IN_CONTAINER})
+ * @param adminPassword the admin's password: set on first start, and reset to this at any
+ * start where it differs ({@code DAEPLOY_ADMIN_PASSWORD}); when unset on first start a
+ * random one is generated and logged once
  * @param instance label value that scopes the containers of this manager, so two managers
  * (or a test run) can share one engine ({@code DAEPLOY_INSTANCE})
  * @param auth authentication settings
@@ -26,7 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
-		String managerVersion, @DefaultValue("false") boolean managerInContainer,
+		String managerVersion, @DefaultValue("false") boolean managerInContainer, String adminPassword,
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker) {
 
@@ -34,8 +38,13 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * Authentication settings.
 	 *
 	 * @param enabled whether tokens are required ({@code DAEPLOY_AUTH_ENABLED})
+	 * @param loginMaxFailures failed logins per user name or address before further
+	 * attempts are refused for a while ({@code DAEPLOY_AUTH_LOGIN_MAX_FAILURES})
+	 * @param loginLockout the first lockout; it doubles with each further failure, up to
+	 * 15 minutes ({@code DAEPLOY_AUTH_LOGIN_LOCKOUT})
 	 */
-	public record Auth(@DefaultValue("true") boolean enabled) {
+	public record Auth(@DefaultValue("true") boolean enabled, @DefaultValue("5") int loginMaxFailures,
+			@DefaultValue("2s") Duration loginLockout) {
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.daeploy.manager.runtime;
 import reactor.core.publisher.Mono;
 
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 
 /**
@@ -18,6 +19,7 @@ class RuntimeController {
 	}
 
 	@QueryMapping
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	Mono<RuntimeStatus> runtime() {
 		return this.runtime.status();
 	}

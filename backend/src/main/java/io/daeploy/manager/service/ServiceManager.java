@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import io.daeploy.manager.auth.TokenService;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerInfo;
@@ -24,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
@@ -55,12 +57,15 @@ public class ServiceManager {
 
 	private final DaeployProperties properties;
 
+	private final TokenService tokens;
+
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties) {
+	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens) {
 		this.store = store;
 		this.runtime = runtime;
 		this.properties = properties;
+		this.tokens = tokens;
 	}
 
 	/**
@@ -69,6 +74,7 @@ public class ServiceManager {
 	 * @param request what to deploy
 	 * @return the deployed version
 	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ServiceView> deploy(DeployRequest request) {
 		return Mono.defer(() -> {
 			DeploySpec spec = validate(request);
@@ -78,7 +84,7 @@ public class ServiceManager {
 			}
 			int port = (request.port() != null) ? request.port() : 8000;
 			ServiceRecord service = new ServiceRecord(null, request.name(), request.version(), request.image(), port,
-					false, spec, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+					false, spec, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
 			return this.store.find(request.name(), request.version())
 				.flatMap((existing) -> Mono.<ServiceView>error(exists(request.name(), request.version())))
 				.switchIfEmpty(Mono.defer(() -> start(service)))
@@ -92,6 +98,7 @@ public class ServiceManager {
 	 * @param name only this service's versions, or all when {@code null}
 	 * @return the versions, ordered by name then deployment time
 	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Flux<ServiceView> list(String name) {
 		Flux<ServiceRecord> rows = (name != null) ? this.store.findByName(name) : this.store.findAll();
 		return Mono.zip(rows.collectList(), containers())
@@ -104,6 +111,7 @@ public class ServiceManager {
 	 * @param version service version
 	 * @return the version, or empty when it is not deployed
 	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ServiceView> get(String name, String version) {
 		return this.store.find(name, version).flatMap((row) -> containers().map((containers) -> view(row, containers)));
 	}
@@ -115,6 +123,7 @@ public class ServiceManager {
 	 * @param version service version
 	 * @return the details, or empty when the container is missing
 	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ContainerDetails> inspect(String name, String version) {
 		return this.runtime.inspect(ContainerSpec.containerName(name, version)).map(ServiceManager::masked);
 	}
@@ -127,6 +136,7 @@ public class ServiceManager {
 	 * @param removeImage whether to remove the image too
 	 * @return whether the image was removed
 	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<Boolean> kill(String name, String version, boolean removeImage) {
 		return Mono.defer(() -> {
 			ServiceNames.checkName("input.name", name);
@@ -138,14 +148,22 @@ public class ServiceManager {
 			.flatMap((row) -> this.runtime.remove(row.containerName())
 				.onErrorMap(RuntimeFailure.class, ServiceManager::translate)
 				.then(this.store.delete(name, version))
+				.then((row.tokenId() != null) ? this.tokens.revoke(row.tokenId()) : Mono.just(false))
 				.then(removeImage ? removeImageIfUnused(row.image()) : Mono.just(false)));
 	}
 
-	ContainerSpec containerSpec(ServiceRecord service) {
+	/**
+	 * What to run for a stored service version.
+	 * @param service the version
+	 * @param token the service's own token, for {@code daeploy.auth}
+	 * @return the container spec
+	 */
+	ContainerSpec containerSpec(ServiceRecord service, String token) {
 		Map<String, String> env = new LinkedHashMap<>();
 		for (DeployRequest.EnvVar variable : service.spec().env()) {
 			env.put(variable.name(), variable.value());
 		}
+		env.put("daeploy.auth", token);
 		env.put("daeploy.name", service.name());
 		env.put("daeploy.version", service.version());
 		env.put("DAEPLOY_MANAGER_URL", managerUrl());
@@ -182,16 +200,34 @@ public class ServiceManager {
 	}
 
 	private Mono<ServiceView> start(ServiceRecord service) {
-		return this.runtime.deploy(containerSpec(service))
-			.onErrorMap(RuntimeFailure.class,
-					(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
-							: translate(ex))
-			.flatMap((container) -> this.store.insert(service)
-				.onErrorResume((ex) -> this.runtime.remove(container.id()).onErrorComplete().then(Mono.error(ex)))
-				.map((stored) -> view(stored,
-						new Containers(true, Map.of(key(stored.name(), stored.version()), container)))))
+		return this.tokens.issueServiceToken(service.name(), service.version()).flatMap((issued) -> {
+			ServiceRecord withToken = new ServiceRecord(null, service.name(), service.version(), service.image(),
+					service.port(), false, service.spec(), service.createdAt(), issued.record().id());
+			return this.runtime.deploy(containerSpec(withToken, issued.token()))
+				.onErrorMap(RuntimeFailure.class,
+						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
+								: translate(ex))
+				.flatMap((container) -> this.store.insert(withToken)
+					.onErrorResume((ex) -> this.runtime.remove(container.id()).onErrorComplete().then(Mono.error(ex)))
+					.map((stored) -> view(stored,
+							new Containers(true, Map.of(key(stored.name(), stored.version()), container)))))
+				.onErrorResume((ex) -> this.tokens.revoke(issued.record().id()).onErrorComplete().then(Mono.error(ex)));
+		})
 			.doOnNext((view) -> logger.info("Deployed " + view.name() + " " + view.version() + " from " + view.image()
 					+ (view.main() ? " as main version" : " as shadow version")));
+	}
+
+	/**
+	 * The token a stored service version runs with: its own when still active, else a new
+	 * one, which is stored with it.
+	 * @param service the version
+	 * @return the token
+	 */
+	Mono<String> serviceToken(ServiceRecord service) {
+		Mono<String> fresh = this.tokens.issueServiceToken(service.name(), service.version())
+			.flatMap((issued) -> this.store.updateToken(service.id(), issued.record().id()).thenReturn(issued.token()));
+		return ((service.tokenId() != null) ? this.tokens.reissue(service.tokenId()) : Mono.<String>empty())
+			.switchIfEmpty(fresh);
 	}
 
 	private Mono<Boolean> removeImageIfUnused(String image) {

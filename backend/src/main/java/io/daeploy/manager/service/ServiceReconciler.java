@@ -100,7 +100,8 @@ class ServiceReconciler {
 				.onErrorResume((ex) -> failed(report, container.name() + " " + container.version(), ex)));
 		Flux<String> recreate = Flux.fromIterable(rows)
 			.filter((row) -> !running.contains(ServiceManager.key(row.name(), row.version())))
-			.concatMap((row) -> this.runtime.deploy(this.services.containerSpec(row))
+			.concatMap((row) -> this.services.serviceToken(row)
+				.flatMap((token) -> this.runtime.deploy(this.services.containerSpec(row, token)))
 				.map((container) -> row.name() + " " + row.version())
 				.doOnNext(report.recreated()::add)
 				.onErrorResume((ex) -> failed(report, row.name() + " " + row.version(), ex)));
@@ -115,7 +116,7 @@ class ServiceReconciler {
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("container vanished")))
 			.flatMap((details) -> this.store.insert(new ServiceRecord(null, container.name(), container.version(),
 					container.image(), (container.port() > 0) ? container.port() : 8000, false, spec(details),
-					(container.createdAt() != null) ? container.createdAt() : Instant.now())))
+					(container.createdAt() != null) ? container.createdAt() : Instant.now(), null)))
 			.map((row) -> row.name() + " " + row.version());
 	}
 

@@ -15,9 +15,10 @@ import io.daeploy.manager.runtime.ContainerSpec;
  * @param main whether it is the service's main version
  * @param spec its deploy options
  * @param createdAt when it was deployed
+ * @param tokenId id of the service's own token, or {@code null}
  */
 record ServiceRecord(Long id, String name, String version, String image, int port, boolean main, DeploySpec spec,
-		Instant createdAt) {
+		Instant createdAt, String tokenId) {
 
 	String containerName() {
 		return ContainerSpec.containerName(this.name, this.version);

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ServiceStore {
 
-	private static final String COLUMNS = "id, name, version, image, port, main, spec, created_at";
+	private static final String COLUMNS = "id, name, version, image, port, main, spec, created_at, token_id";
 
 	private final DatabaseClient db;
 
@@ -56,19 +56,27 @@ class ServiceStore {
 	 * @return the stored version
 	 */
 	Mono<ServiceRecord> insert(ServiceRecord service) {
-		return this.db
-			.sql("INSERT INTO services (name, version, image, port, main, spec, created_at) "
+		DatabaseClient.GenericExecuteSpec insert = this.db
+			.sql("INSERT INTO services (name, version, image, port, main, spec, created_at, token_id) "
 					+ "VALUES (:name, :version, :image, :port, "
-					+ "NOT EXISTS (SELECT 1 FROM services WHERE name = :name AND main = 1), :spec, :createdAt) "
+					+ "NOT EXISTS (SELECT 1 FROM services WHERE name = :name AND main = 1), :spec, :createdAt, :token) "
 					+ "RETURNING " + COLUMNS)
 			.bind("name", service.name())
 			.bind("version", service.version())
 			.bind("image", service.image())
 			.bind("port", service.port())
 			.bind("spec", this.json.writeValueAsString(service.spec()))
-			.bind("createdAt", service.createdAt().toString())
-			.map(this::record)
-			.one();
+			.bind("createdAt", service.createdAt().toString());
+		insert = (service.tokenId() != null) ? insert.bind("token", service.tokenId())
+				: insert.bindNull("token", String.class);
+		return insert.map(this::record).one();
+	}
+
+	Mono<Void> updateToken(long id, String tokenId) {
+		return this.db.sql("UPDATE services SET token_id = :token WHERE id = :id")
+			.bind("token", tokenId)
+			.bind("id", id)
+			.then();
 	}
 
 	Mono<Boolean> delete(String name, String version) {
@@ -92,7 +100,7 @@ class ServiceStore {
 				row.get("version", String.class), row.get("image", String.class), row.get("port", Integer.class),
 				Boolean.TRUE.equals(row.get("main", Boolean.class)),
 				this.json.readValue(row.get("spec", String.class), DeploySpec.class),
-				Instant.parse(row.get("created_at", String.class)));
+				Instant.parse(row.get("created_at", String.class)), row.get("token_id", String.class));
 	}
 
 }

@@ -39,4 +39,12 @@ public class DaeployException extends RuntimeException {
 		return this.field;
 	}
 
+	/**
+	 * Extra facts for the client, added to the error's {@code extensions}.
+	 * @return extension entries, empty by default
+	 */
+	public java.util.Map<String, Object> extensions() {
+		return java.util.Map.of();
+	}
+
 }

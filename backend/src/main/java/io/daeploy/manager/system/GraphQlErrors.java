@@ -12,6 +12,8 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
@@ -42,11 +44,16 @@ final class GraphQlErrors {
 				if (daeploy.field() != null) {
 					extensions.put("field", daeploy.field());
 				}
+				extensions.putAll(daeploy.extensions());
 				return GraphqlErrorBuilder.newError(env)
 					.errorType(daeploy.code().type())
 					.message(daeploy.getMessage())
 					.extensions(extensions)
 					.build();
+			}
+			if (ex instanceof AccessDeniedException || ex instanceof AuthenticationException) {
+				// left to Spring GraphQL's security resolver: UNAUTHORIZED or FORBIDDEN
+				return null;
 			}
 			logger.error("Unexpected failure in " + env.getExecutionStepInfo().getPath(), ex);
 			return GraphqlErrorBuilder.newError(env)
@@ -77,8 +84,7 @@ final class GraphQlErrors {
 					return (GraphQLError) error;
 				}
 				Map<String, Object> extensions = new LinkedHashMap<>(error.getExtensions());
-				extensions.put("code", isRequestError(error.getErrorType()) ? ErrorCode.INVALID_INPUT.name()
-						: ErrorCode.INTERNAL.name());
+				extensions.put("code", codeOf(error.getErrorType()).name());
 				return GraphqlErrorBuilder.newError()
 					.message(error.getMessage())
 					.locations(error.getLocations())
@@ -89,8 +95,14 @@ final class GraphQlErrors {
 			}).toList();
 		}
 
-		private static boolean isRequestError(graphql.ErrorClassification type) {
-			return type != ErrorType.INTERNAL_ERROR;
+		private static ErrorCode codeOf(graphql.ErrorClassification type) {
+			if (type == ErrorType.UNAUTHORIZED) {
+				return ErrorCode.UNAUTHENTICATED;
+			}
+			if (type == ErrorType.FORBIDDEN) {
+				return ErrorCode.FORBIDDEN;
+			}
+			return (type == ErrorType.INTERNAL_ERROR) ? ErrorCode.INTERNAL : ErrorCode.INVALID_INPUT;
 		}
 
 	}

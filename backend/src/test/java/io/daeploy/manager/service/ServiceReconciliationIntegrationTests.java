@@ -128,7 +128,7 @@ class ServiceReconciliationIntegrationTests {
 
 	private HttpGraphQlTester start(Path dataDir) {
 		this.manager = new SpringApplicationBuilder(DaeployManagerApplication.class).run("--server.port=0",
-				"--daeploy.data-dir=" + dataDir, "--daeploy.instance=" + this.instance);
+				"--daeploy.data-dir=" + dataDir, "--daeploy.instance=" + this.instance, "--daeploy.auth.enabled=false");
 		String port = this.manager.getEnvironment().getProperty("local.server.port");
 		WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql").build();
 		return HttpGraphQlTester.create(client);

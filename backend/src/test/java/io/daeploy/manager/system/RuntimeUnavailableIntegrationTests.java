@@ -31,6 +31,8 @@ class RuntimeUnavailableIntegrationTests {
 		String dataDir = Files.createTempDirectory("daeploy-nodocker-").toString();
 		registry.add("daeploy.data-dir", () -> dataDir);
 		registry.add("daeploy.docker.host", () -> "unix://" + dataDir + "/no-such-docker.sock");
+		// also shows that with auth off, callers without a token may use services
+		registry.add("daeploy.auth.enabled", () -> "false");
 	}
 
 	@Test

@@ -1,0 +1,169 @@
+package io.daeploy.manager.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import javax.crypto.SecretKey;
+
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import io.daeploy.manager.config.DaeployProperties;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.core.annotation.Order;
+import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
+import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtGrantedAuthoritiesConverterAdapter;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+
+/**
+ * Security wiring: the manager issues HS256 JWTs and validates them as an OAuth2 resource
+ * server. The filter chain is stateless (no session, no request cache); coarse rules live
+ * here, role checks on the domain methods ({@code @PreAuthorize}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableReactiveMethodSecurity
+class AuthConfiguration {
+
+	/**
+	 * Paths that authenticate themselves or need no token: the token is not even read.
+	 */
+	private static final String[] OWN_AUTH_PATHS = { "/auth/**", "/", "/index.html", "/assets/**", "/favicon.ico",
+			"/graphiql", "/graphiql/**", "/healthz" };
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	ActiveTokens activeTokens(Clock clock) {
+		return new ActiveTokens(clock);
+	}
+
+	@Bean
+	@DependsOn("flywayInitializer")
+	SecretKey jwtSecret(DatabaseClient db) {
+		return JwtSecret.loadOrCreate(db);
+	}
+
+	@Bean
+	JwtEncoder jwtEncoder(SecretKey jwtSecret) {
+		return new NimbusJwtEncoder(new ImmutableSecret<>(jwtSecret));
+	}
+
+	@Bean
+	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, ActiveTokens activeTokens) {
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtSecret)
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
+		decoder.setJwtValidator(
+				new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO), activeTokens));
+		return decoder;
+	}
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	ReactiveJwtAuthenticationConverter jwtAuthenticationConverter() {
+		JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
+		authorities.setAuthoritiesClaimName(TokenService.ROLE_CLAIM);
+		authorities.setAuthorityPrefix("ROLE_");
+		ReactiveJwtAuthenticationConverter converter = new ReactiveJwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(new ReactiveJwtGrantedAuthoritiesConverterAdapter(authorities));
+		return converter;
+	}
+
+	@Bean
+	ReactiveAuthenticationManager jwtAuthenticationManager(ReactiveJwtDecoder jwtDecoder,
+			ReactiveJwtAuthenticationConverter jwtAuthenticationConverter) {
+		JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(jwtDecoder);
+		manager.setJwtAuthenticationConverter(jwtAuthenticationConverter);
+		return manager;
+	}
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, DaeployProperties properties,
+			ReactiveAuthenticationManager jwtAuthenticationManager) {
+		ServerWebExchangeMatcher ownAuth = ServerWebExchangeMatchers.pathMatchers(OWN_AUTH_PATHS);
+		ServerBearerTokenAuthenticationConverter header = new ServerBearerTokenAuthenticationConverter();
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.oauth2ResourceServer(
+					(server) -> server.authenticationManagerResolver((exchange) -> Mono.just(jwtAuthenticationManager))
+						.bearerTokenConverter((exchange) -> ownAuth.matches(exchange)
+							.flatMap((match) -> match.isMatch() ? Mono.empty() : header.convert(exchange))))
+			.authorizeExchange((exchanges) -> {
+				exchanges.pathMatchers(OWN_AUTH_PATHS).permitAll();
+				// GraphQL checks each field itself; `login` and `manager` are public
+				exchanges.matchers(new PathPatternParserServerWebExchangeMatcher("/graphql")).permitAll();
+				if (properties.auth().enabled()) {
+					exchanges.anyExchange().authenticated();
+				}
+				else {
+					exchanges.anyExchange().permitAll();
+				}
+			});
+		if (!properties.auth().enabled()) {
+			// auth off: callers without a token act as users (user administration still
+			// needs an admin token)
+			http.anonymous((anonymous) -> anonymous.authorities(List.of(
+					new org.springframework.security.core.authority.SimpleGrantedAuthority(Role.USER.authority()),
+					new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_ANONYMOUS"))));
+		}
+		return http.build();
+	}
+
+	/**
+	 * Subscriptions authenticate in the {@code connection_init} payload
+	 * ({@code {"Authorization": "Bearer <token>"}}); without a valid token (when auth is
+	 * on) the connection is closed with 4401.
+	 */
+	@Bean
+	@Order(0)
+	AuthenticationWebSocketInterceptor webSocketAuthentication(ReactiveAuthenticationManager jwtAuthenticationManager,
+			DaeployProperties properties) {
+		BearerTokenAuthenticationExtractor bearer = new BearerTokenAuthenticationExtractor();
+		return new AuthenticationWebSocketInterceptor((payload) -> bearer.getAuthentication(payload)
+			.switchIfEmpty(properties.auth().enabled()
+					? Mono.error(() -> new OAuth2AuthenticationException(
+							BearerTokenErrors.invalidRequest("connection_init must carry an Authorization token")))
+					: Mono.empty()),
+				jwtAuthenticationManager);
+	}
+
+}

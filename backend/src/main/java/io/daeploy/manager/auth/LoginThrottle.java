@@ -1,0 +1,74 @@
+package io.daeploy.manager.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * Slows down password guessing: after {@code maxFailures} failed logins for one user name
+ * or from one address, further attempts are refused for a lockout that doubles with each
+ * further failure (up to 15 minutes), even with the right password. Counters are
+ * forgotten 15 minutes after the last failure.
+ */
+class LoginThrottle {
+
+	private static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
+
+	private final Cache<String, Failures> failures;
+
+	private final int maxFailures;
+
+	private final Duration lockout;
+
+	private final Clock clock;
+
+	LoginThrottle(int maxFailures, Duration lockout, Clock clock) {
+		this.maxFailures = maxFailures;
+		this.lockout = lockout;
+		this.clock = clock;
+		this.failures = Caffeine.newBuilder().expireAfterWrite(MAX_LOCKOUT).maximumSize(100_000).build();
+	}
+
+	/**
+	 * How long the caller must wait before trying again.
+	 * @param username the user name tried
+	 * @param address the caller's address
+	 * @return the wait, {@link Duration#ZERO} when they may try now
+	 */
+	Duration retryAfter(String username, String address) {
+		Duration user = wait(this.failures.getIfPresent("user:" + username));
+		Duration addr = wait(this.failures.getIfPresent("addr:" + address));
+		return (user.compareTo(addr) >= 0) ? user : addr;
+	}
+
+	void failed(String username, String address) {
+		Instant now = this.clock.instant();
+		for (String key : new String[] { "user:" + username, "addr:" + address }) {
+			this.failures.asMap().merge(key, new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
+		}
+	}
+
+	void succeeded(String username) {
+		this.failures.invalidate("user:" + username);
+	}
+
+	private Duration wait(Failures failures) {
+		if (failures == null || failures.count() < this.maxFailures) {
+			return Duration.ZERO;
+		}
+		int doublings = Math.min(failures.count() - this.maxFailures, 20);
+		Duration lock = this.lockout.multipliedBy(1L << doublings);
+		if (lock.compareTo(MAX_LOCKOUT) > 0) {
+			lock = MAX_LOCKOUT;
+		}
+		Duration left = Duration.between(this.clock.instant(), failures.last().plus(lock));
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	private record Failures(int count, Instant last) {
+	}
+
+}
