@@ -1,4 +1,5 @@
 import type { TypedDocumentString } from '../gql/graphql';
+import { currentToken, endSession } from './session';
 
 /** The manager answers GraphQL over HTTP on the same origin that serves this app. */
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -25,26 +26,65 @@ export class GraphqlRequestError extends Error {
     this.errors = errors;
     this.status = status;
   }
+
+  /** The first error carrying `extensions.code` equal to `code`, if any. */
+  withCode(code: string): GraphqlError | undefined {
+    return this.errors.find((error) => error.extensions?.code === code);
+  }
 }
+
+/** The first error of `error` with the given `extensions.code`, if `error` came from the manager. */
+export function errorWithCode(error: unknown, code: string): GraphqlError | undefined {
+  return error instanceof GraphqlRequestError ? error.withCode(code) : undefined;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** Send no token: for the public operations (`manager`, `login`), which a stale token must not break. */
+  anonymous?: boolean;
+}
+
+/** What a request answered with HTTP 401 rejects with; the session is gone by then. */
+export const SESSION_ENDED_MESSAGE = 'Your session has expired or was revoked. Sign in again.';
 
 /**
  * Sends one query or mutation and resolves to its `data`. Any GraphQL error rejects, carrying every
  * error the manager returned (their messages are meant for users).
+ *
+ * The session token goes along as `Authorization: Bearer`. The manager answers HTTP 401 to a token it
+ * no longer accepts (expired, revoked, forged): the token is then dropped, which returns the app to
+ * its sign-in page.
  */
 export async function execute<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
-  signal?: AbortSignal,
+  options: ExecuteOptions = {},
 ): Promise<TResult> {
+  const token = options.anonymous ? null : currentToken();
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Accept: 'application/graphql-response+json, application/json',
+  };
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+
   const response = await fetch(GRAPHQL_ENDPOINT, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: 'application/graphql-response+json, application/json',
-    },
+    headers,
     body: JSON.stringify({ query: document.toString(), variables }),
-    signal,
+    signal: options.signal,
   });
+
+  if (response.status === 401) {
+    if (token) {
+      endSession('expired', token);
+    }
+    throw new GraphqlRequestError(
+      [{ message: SESSION_ENDED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }],
+      401,
+    );
+  }
 
   let body: GraphqlResponse<TResult> | undefined;
   try {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
-import { execute } from './graphql-client';
+import { execute, type ExecuteOptions } from './graphql-client';
 
 export interface QueryResult<TResult> {
   /** The last data received; kept while a refetch runs or after it fails. */
@@ -23,15 +23,17 @@ interface QueryState<TResult> {
 export function useQuery<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
+  options: Omit<ExecuteOptions, 'signal'> = {},
 ): QueryResult<TResult> {
   const [state, setState] = useState<QueryState<TResult>>({ loading: true });
   const [requestCount, setRequestCount] = useState(0);
   const variablesKey = JSON.stringify(variables ?? null);
+  const anonymous = options.anonymous ?? false;
 
   useEffect(() => {
     const controller = new AbortController();
     const requestVariables = JSON.parse(variablesKey) as TVariables | null;
-    execute(document, requestVariables ?? undefined, controller.signal).then(
+    execute(document, requestVariables ?? undefined, { signal: controller.signal, anonymous }).then(
       (data) => {
         if (!controller.signal.aborted) {
           setState({ data, loading: false });
@@ -49,7 +51,7 @@ export function useQuery<TResult, TVariables>(
       },
     );
     return () => controller.abort();
-  }, [document, variablesKey, requestCount]);
+  }, [document, variablesKey, anonymous, requestCount]);
 
   const refetch = useCallback(() => {
     setState((previous) => ({ ...previous, loading: true }));

@@ -1,3 +1,4 @@
+import { DateTime } from '../../components/date-time';
 import { ErrorMessage } from '../../components/error-message';
 import { StatusDot } from '../../components/status-dot';
 import { ServicesDocument, type ServicesQuery } from '../../gql/graphql';
@@ -6,8 +7,6 @@ import { describeState } from './service-state';
 import './services-list.css';
 
 type Service = ServicesQuery['services'][number];
-
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Every deployed service version, as the manager reports it; refreshed on demand. */
 export function ServicesList() {
@@ -52,7 +51,7 @@ export function ServicesList() {
 function ServicesTable({ services }: { services: Service[] }) {
   return (
     <div className="table-scroll">
-      <table className="services-table">
+      <table className="data-table services-table">
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -78,9 +77,7 @@ function ServiceRow({ service }: { service: Service }) {
   const state = describeState(service.state);
   return (
     <tr>
-      <th scope="row" className="services-table__name">
-        {service.name}
-      </th>
+      <th scope="row">{service.name}</th>
       <td className="services-table__mono">{service.version}</td>
       <td>
         {service.main ? (
@@ -99,9 +96,7 @@ function ServiceRow({ service }: { service: Service }) {
         </a>
       </td>
       <td>
-        <time dateTime={service.createdAt} title={service.createdAt}>
-          {formatDateTime(service.createdAt)}
-        </time>
+        <DateTime value={service.createdAt} />
       </td>
     </tr>
   );
@@ -114,9 +109,4 @@ function urlPath(url: string): string {
   } catch {
     return url;
   }
-}
-
-function formatDateTime(value: string): string {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTimeFormat.format(date);
 }
