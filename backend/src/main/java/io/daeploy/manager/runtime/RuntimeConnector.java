@@ -33,6 +33,21 @@ public interface RuntimeConnector {
 	Flux<ContainerInfo> list();
 
 	/**
+	 * Finds one container of this manager.
+	 * @param name service name
+	 * @param version service version
+	 * @return the container, or empty when there is none
+	 */
+	Mono<ContainerInfo> find(String name, String version);
+
+	/**
+	 * Follows what happens to this manager's containers, from now on, until cancelled.
+	 * Cancelling closes the runtime's stream.
+	 * @return the events
+	 */
+	Flux<ContainerEvent> events();
+
+	/**
 	 * Reads the live details of one container.
 	 * @param containerName the container's name
 	 * @return its details, or empty when there is no such container

@@ -15,6 +15,7 @@ import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
+import io.daeploy.manager.runtime.ContainerStateCache;
 import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
@@ -59,9 +60,13 @@ public class ServiceManager {
 
 	private final TokenService tokens;
 
+	private final ContainerStateCache cache;
+
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens) {
+	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens,
+			ContainerStateCache cache) {
+		this.cache = cache;
 		this.store = store;
 		this.runtime = runtime;
 		this.properties = properties;
@@ -147,6 +152,7 @@ public class ServiceManager {
 					"No service " + name + " with version " + version + " is deployed")))
 			.flatMap((row) -> this.runtime.remove(row.containerName())
 				.onErrorMap(RuntimeFailure.class, ServiceManager::translate)
+				.doOnNext((removed) -> this.cache.removed(name, version))
 				.then(this.store.delete(name, version))
 				.then((row.tokenId() != null) ? this.tokens.revoke(row.tokenId()) : Mono.just(false))
 				.then(removeImage ? removeImageIfUnused(row.image()) : Mono.just(false)));
@@ -189,14 +195,13 @@ public class ServiceManager {
 	 * answer
 	 */
 	Mono<Containers> containers() {
-		return this.runtime.list()
-			.collectMap((container) -> key(container.name(), container.version()))
+		return this.cache.containers()
 			.map((byKey) -> new Containers(true, byKey))
 			.onErrorResume(RuntimeFailure.class, (ex) -> Mono.just(Containers.UNAVAILABLE));
 	}
 
 	static String key(String name, String version) {
-		return name + "\n" + version;
+		return ContainerStateCache.key(name, version);
 	}
 
 	private Mono<ServiceView> start(ServiceRecord service) {
@@ -207,6 +212,7 @@ public class ServiceManager {
 				.onErrorMap(RuntimeFailure.class,
 						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
 								: translate(ex))
+				.doOnNext(this.cache::started)
 				.flatMap((container) -> this.store.insert(withToken)
 					.onErrorResume((ex) -> this.runtime.remove(container.id()).onErrorComplete().then(Mono.error(ex)))
 					.map((stored) -> view(stored,

@@ -24,18 +24,23 @@ class DockerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	DockerClient dockerClient(DaeployProperties properties) {
+		return client(properties, Duration.ofMinutes(2));
+	}
+
+	private static DockerClient client(DaeployProperties properties, Duration responseTimeout) {
 		DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
 		if (properties.docker().host() != null && !properties.docker().host().isBlank()) {
 			builder.withDockerHost(properties.docker().host());
 		}
 		DockerClientConfig config = builder.build();
-		ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+		ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
 			.sslConfig(config.getSSLConfig())
 			.maxConnections(64)
-			.connectionTimeout(Duration.ofSeconds(5))
-			.responseTimeout(Duration.ofMinutes(2))
-			.build();
-		return DockerClientImpl.getInstance(config, http);
+			.connectionTimeout(Duration.ofSeconds(5));
+		if (responseTimeout != null) {
+			http.responseTimeout(responseTimeout);
+		}
+		return DockerClientImpl.getInstance(config, http.build());
 	}
 
 	@Bean(destroyMethod = "dispose")
@@ -44,10 +49,13 @@ class DockerConfiguration {
 	}
 
 	@Bean
-	RuntimeConnector runtimeConnector(DockerClient dockerClient, Scheduler dockerScheduler,
+	DockerRuntimeConnector runtimeConnector(DockerClient dockerClient, Scheduler dockerScheduler,
 			DaeployProperties properties) {
-		return new DockerRuntimeConnector(dockerClient, dockerScheduler, properties.docker().network(),
-				properties.instance(), !properties.managerInContainer());
+		// long streams (events, log follows) get a client of their own, without a
+		// response
+		// timeout; the connector closes it
+		return new DockerRuntimeConnector(dockerClient, client(properties, null), dockerScheduler,
+				properties.docker().network(), properties.instance(), !properties.managerInContainer());
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -21,6 +22,8 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
@@ -29,6 +32,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import io.daeploy.manager.runtime.ContainerDetails;
+import io.daeploy.manager.runtime.ContainerEvent;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
 import io.daeploy.manager.runtime.ContainerState;
@@ -46,7 +50,7 @@ import reactor.core.scheduler.Scheduler;
  * {@link RuntimeConnector} over the Docker Engine API through docker-java. Every
  * docker-java call is blocking, so each runs on a dedicated bounded scheduler.
  */
-class DockerRuntimeConnector implements RuntimeConnector {
+class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	static final String LABEL_TYPE = "daeploy.type";
 
@@ -66,6 +70,8 @@ class DockerRuntimeConnector implements RuntimeConnector {
 
 	private final DockerClient client;
 
+	private final DockerClient streamClient;
+
 	private final Scheduler scheduler;
 
 	private final String network;
@@ -76,9 +82,10 @@ class DockerRuntimeConnector implements RuntimeConnector {
 
 	private final AtomicBoolean networkReady = new AtomicBoolean();
 
-	DockerRuntimeConnector(DockerClient client, Scheduler scheduler, String network, String instance,
-			boolean publishPorts) {
+	DockerRuntimeConnector(DockerClient client, DockerClient streamClient, Scheduler scheduler, String network,
+			String instance, boolean publishPorts) {
 		this.client = client;
+		this.streamClient = streamClient;
 		this.scheduler = scheduler;
 		this.network = network;
 		this.instance = instance;
@@ -103,6 +110,63 @@ class DockerRuntimeConnector implements RuntimeConnector {
 			.withShowAll(true)
 			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance))
 			.exec()).flatMapIterable((containers) -> containers.stream().map(this::info).toList());
+	}
+
+	@Override
+	public Mono<ContainerInfo> find(String name, String version) {
+		return call(() -> this.client.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance, LABEL_NAME, name,
+					LABEL_VERSION, version))
+			.exec()).flatMapIterable((containers) -> containers.stream().map(this::info).toList()).next();
+	}
+
+	@Override
+	public Flux<ContainerEvent> events() {
+		return Flux.<ContainerEvent>create((sink) -> {
+			ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+
+				@Override
+				public void onNext(Event event) {
+					Map<String, String> attributes = (event.getActor() != null
+							&& event.getActor().getAttributes() != null) ? event.getActor().getAttributes() : Map.of();
+					String action = (event.getAction() != null) ? event.getAction() : event.getStatus();
+					if (attributes.get(LABEL_NAME) != null && attributes.get(LABEL_VERSION) != null && action != null) {
+						sink.next(
+								new ContainerEvent(attributes.get(LABEL_NAME), attributes.get(LABEL_VERSION), action));
+					}
+				}
+
+				@Override
+				public void onError(Throwable throwable) {
+					sink.error(translate(throwable));
+				}
+
+				@Override
+				public void onComplete() {
+					sink.complete();
+				}
+
+			};
+			try {
+				this.streamClient.eventsCmd()
+					.withEventTypeFilter(EventType.CONTAINER)
+					.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance))
+					.exec(callback);
+			}
+			catch (RuntimeException ex) {
+				sink.error(translate(ex));
+				return;
+			}
+			sink.onDispose(() -> {
+				try {
+					callback.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Closing the Docker event stream failed", ex);
+				}
+			});
+		}).subscribeOn(this.scheduler);
 	}
 
 	@Override
@@ -131,6 +195,11 @@ class DockerRuntimeConnector implements RuntimeConnector {
 			}
 			return Mono.error(ex);
 		});
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.streamClient.close();
 	}
 
 	@Override

@@ -1,0 +1,127 @@
+package io.daeploy.manager.runtime;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The state of this manager's containers, kept current from the runtime's event stream so
+ * that listing services costs no runtime call. It follows the events first, then loads a
+ * snapshot, and refreshes one container per event. While the stream is down it is not
+ * live and callers fall back to one runtime list call; it reconnects on its own.
+ */
+@Component
+public class ContainerStateCache {
+
+	private static final Log logger = LogFactory.getLog(ContainerStateCache.class);
+
+	private final RuntimeConnector runtime;
+
+	private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
+
+	private volatile boolean live;
+
+	private volatile Disposable following;
+
+	ContainerStateCache(RuntimeConnector runtime) {
+		this.runtime = runtime;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void start() {
+		this.following = Flux.defer(this::follow)
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
+			.subscribe();
+	}
+
+	@PreDestroy
+	void stop() {
+		this.live = false;
+		if (this.following != null) {
+			this.following.dispose();
+		}
+	}
+
+	/**
+	 * Every container of this manager.
+	 * @return containers by {@link #key}; an error when the runtime does not answer
+	 */
+	public Mono<Map<String, ContainerInfo>> containers() {
+		if (this.live) {
+			return Mono.just(Map.copyOf(this.containers));
+		}
+		return this.runtime.list().collectMap((container) -> key(container.name(), container.version()));
+	}
+
+	/**
+	 * Whether the cache follows the runtime's events now.
+	 * @return {@code true} when lists are served from memory
+	 */
+	public boolean isLive() {
+		return this.live;
+	}
+
+	/**
+	 * Records a container the manager just started, before its events arrive.
+	 * @param container the container
+	 */
+	public void started(ContainerInfo container) {
+		this.containers.put(key(container.name(), container.version()), container);
+	}
+
+	/**
+	 * Forgets a container the manager just removed, before its events arrive.
+	 * @param name service name
+	 * @param version service version
+	 */
+	public void removed(String name, String version) {
+		this.containers.remove(key(name, version));
+	}
+
+	/**
+	 * The key of a service version in {@link #containers()}.
+	 * @param name service name
+	 * @param version service version
+	 * @return the key
+	 */
+	public static String key(String name, String version) {
+		return name + "\n" + version;
+	}
+
+	private Flux<Void> follow() {
+		Flux<ContainerEvent> events = this.runtime.events().share();
+		// subscribe to events before the snapshot, so nothing between the two is lost
+		Flux<Void> refreshes = events.concatMap((event) -> refresh(event.name(), event.version()));
+		Mono<Void> snapshot = this.runtime.list().collectMap((c) -> key(c.name(), c.version())).doOnNext((all) -> {
+			this.containers.keySet().retainAll(all.keySet());
+			this.containers.putAll(all);
+			this.live = true;
+			logger.info("Following the runtime's events; " + all.size() + " containers");
+		}).then();
+		return Flux.merge(refreshes, Mono.delay(Duration.ofMillis(50)).then(snapshot).flux())
+			.doFinally((signal) -> this.live = false)
+			.doOnError((ex) -> logger.warn("Lost the runtime's event stream (" + ex.getMessage() + "); retrying"))
+			.concatWith(Mono.error(() -> new IllegalStateException("the runtime's event stream ended")));
+	}
+
+	private Mono<Void> refresh(String name, String version) {
+		return this.runtime.find(name, version)
+			.doOnNext((container) -> this.containers.put(key(name, version), container))
+			.switchIfEmpty(Mono.fromRunnable(() -> this.containers.remove(key(name, version))))
+			.onErrorResume((ex) -> Mono.fromRunnable(() -> this.live = false))
+			.then();
+	}
+
+}
