@@ -1,6 +1,11 @@
 package io.daeploy.manager.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -11,41 +16,55 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code services} table.
+ * The {@code services} table, with every row also held in memory: the manager is the
+ * table's only writer, so reads (every services list) are served from memory and only
+ * writes go to SQLite, memory being updated once the write is stored.
  */
 @Repository
 class ServiceStore {
 
 	private static final String COLUMNS = "id, name, version, image, port, main, spec, created_at, token_id";
 
+	private static final Comparator<ServiceRecord> ORDER = Comparator.comparing(ServiceRecord::name)
+		.thenComparing(ServiceRecord::createdAt)
+		.thenComparing(ServiceRecord::id);
+
 	private final DatabaseClient db;
 
 	private final JsonMapper json;
 
+	private final Map<Long, ServiceRecord> rows = new ConcurrentHashMap<>();
+
+	private final Mono<Void> loaded;
+
 	ServiceStore(DatabaseClient db, JsonMapper json) {
 		this.db = db;
 		this.json = json;
+		this.loaded = Mono
+			.defer(() -> this.db.sql("SELECT " + COLUMNS + " FROM services")
+				.map(this::record)
+				.all()
+				.doOnNext((row) -> this.rows.put(row.id(), row))
+				.then())
+			.cache();
 	}
 
 	Flux<ServiceRecord> findAll() {
-		return this.db.sql("SELECT " + COLUMNS + " FROM services ORDER BY name, created_at, id")
-			.map(this::record)
-			.all();
+		return this.loaded.thenMany(Flux.defer(() -> Flux.fromIterable(sorted())));
 	}
 
 	Flux<ServiceRecord> findByName(String name) {
-		return this.db.sql("SELECT " + COLUMNS + " FROM services WHERE name = :name ORDER BY created_at, id")
-			.bind("name", name)
-			.map(this::record)
-			.all();
+		return findAll().filter((row) -> row.name().equals(name));
 	}
 
 	Mono<ServiceRecord> find(String name, String version) {
-		return this.db.sql("SELECT " + COLUMNS + " FROM services WHERE name = :name AND version = :version")
-			.bind("name", name)
-			.bind("version", version)
-			.map(this::record)
-			.one();
+		return findAll().filter((row) -> row.name().equals(name) && row.version().equals(version)).next();
+	}
+
+	private List<ServiceRecord> sorted() {
+		List<ServiceRecord> all = new ArrayList<>(this.rows.values());
+		all.sort(ORDER);
+		return all;
 	}
 
 	/**
@@ -69,30 +88,34 @@ class ServiceStore {
 			.bind("createdAt", service.createdAt().toString());
 		insert = (service.tokenId() != null) ? insert.bind("token", service.tokenId())
 				: insert.bindNull("token", String.class);
-		return insert.map(this::record).one();
+		return this.loaded.then(insert.map(this::record).one()).doOnNext((row) -> this.rows.put(row.id(), row));
 	}
 
 	Mono<Void> updateToken(long id, String tokenId) {
-		return this.db.sql("UPDATE services SET token_id = :token WHERE id = :id")
-			.bind("token", tokenId)
-			.bind("id", id)
-			.then();
+		return this.loaded
+			.then(this.db.sql("UPDATE services SET token_id = :token WHERE id = :id")
+				.bind("token", tokenId)
+				.bind("id", id)
+				.then())
+			.then(Mono
+				.fromRunnable(() -> this.rows.computeIfPresent(id, (key, row) -> new ServiceRecord(row.id(), row.name(),
+						row.version(), row.image(), row.port(), row.main(), row.spec(), row.createdAt(), tokenId))));
 	}
 
 	Mono<Boolean> delete(String name, String version) {
-		return this.db.sql("DELETE FROM services WHERE name = :name AND version = :version")
-			.bind("name", name)
-			.bind("version", version)
-			.fetch()
-			.rowsUpdated()
+		return this.loaded
+			.then(this.db.sql("DELETE FROM services WHERE name = :name AND version = :version")
+				.bind("name", name)
+				.bind("version", version)
+				.fetch()
+				.rowsUpdated())
+			.doOnNext((count) -> this.rows.values()
+				.removeIf((row) -> row.name().equals(name) && row.version().equals(version)))
 			.map((count) -> count > 0);
 	}
 
 	Mono<Long> countByImage(String image) {
-		return this.db.sql("SELECT COUNT(*) AS n FROM services WHERE image = :image")
-			.bind("image", image)
-			.map((row) -> row.get("n", Long.class))
-			.one();
+		return findAll().filter((row) -> row.image().equals(image)).count();
 	}
 
 	private ServiceRecord record(Readable row) {
