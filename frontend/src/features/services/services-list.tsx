@@ -5,6 +5,7 @@ import { ServicesDocument, type ServicesQuery } from '../../gql/graphql';
 import { useQuery } from '../../lib/use-query';
 import { describeState } from './service-state';
 import './services-list.css';
+import { RefreshButton } from '../../components/refresh-button';
 
 type Service = ServicesQuery['services'][number];
 
@@ -20,15 +21,7 @@ export function ServicesList() {
           Services
           {services && <span className="panel__count">{services.length}</span>}
         </h1>
-        <button type="button" className="button" onClick={refetch}>
-          <span
-            className={loading ? 'button__icon button__icon--spinning' : 'button__icon'}
-            aria-hidden="true"
-          >
-            ↻
-          </span>
-          Refresh
-        </button>
+        <RefreshButton loading={loading} onClick={refetch} />
       </header>
 
       {error && <ErrorMessage title="Could not load services" error={error} />}

@@ -12,6 +12,7 @@ import { useMutation } from '../../lib/use-mutation';
 import { useQuery } from '../../lib/use-query';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenSecret } from './new-token-secret';
+import { RefreshButton } from '../../components/refresh-button';
 
 type ApiToken = TokensQuery['tokens'][number];
 
@@ -40,15 +41,7 @@ export function TokensPage() {
             API tokens
             {list && <span className="panel__count">{list.length}</span>}
           </h1>
-          <button type="button" className="button" onClick={tokens.refetch}>
-            <span
-              className={tokens.loading ? 'button__icon button__icon--spinning' : 'button__icon'}
-              aria-hidden="true"
-            >
-              ↻
-            </span>
-            Refresh
-          </button>
+          <RefreshButton loading={tokens.loading} onClick={tokens.refetch} />
         </header>
 
         {tokens.error && <ErrorMessage title="Could not load your tokens" error={tokens.error} />}

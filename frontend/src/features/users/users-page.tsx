@@ -8,6 +8,7 @@ import { useQuery } from '../../lib/use-query';
 import { CreateUserForm } from './create-user-form';
 import { SetPasswordForm } from './set-password-form';
 import { PROTECTED_USERNAME, roleLabel } from './user-rules';
+import { RefreshButton } from '../../components/refresh-button';
 
 type User = UsersQuery['users'][number];
 
@@ -41,15 +42,7 @@ export function UsersPage({ currentUser }: UsersPageProps) {
             Users
             {list && <span className="panel__count">{list.length}</span>}
           </h1>
-          <button type="button" className="button" onClick={users.refetch}>
-            <span
-              className={users.loading ? 'button__icon button__icon--spinning' : 'button__icon'}
-              aria-hidden="true"
-            >
-              ↻
-            </span>
-            Refresh
-          </button>
+          <RefreshButton loading={users.loading} onClick={users.refetch} />
         </header>
 
         {users.error && <ErrorMessage title="Could not load users" error={users.error} />}
