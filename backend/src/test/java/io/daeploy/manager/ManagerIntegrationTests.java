@@ -99,11 +99,14 @@ public abstract class ManagerIntegrationTests {
 		for (Container container : testContainers()) {
 			this.docker.removeContainerCmd(container.getId()).withForce(true).exec();
 		}
-		for (Map<String, Object> service : this.graphQl.document("{ services { name version } }")
+		// shadows first: a main version is killed only once it is alone
+		List<Map> services = new java.util.ArrayList<>(this.graphQl.document("{ services { name version main } }")
 			.execute()
 			.path("services")
 			.entityList(Map.class)
-			.get()) {
+			.get());
+		services.sort(java.util.Comparator.comparing((service) -> Boolean.TRUE.equals(service.get("main"))));
+		for (Map<String, Object> service : services) {
 			this.graphQl
 				.document("mutation($n: String!, $v: String!) { killService(input: {name: $n, version: $v}) "
 						+ "{ name } }")

@@ -48,14 +48,23 @@ class ServiceController {
 
 	@MutationMapping
 	Mono<KillServicePayload> killService(@Argument KillServiceInput input) {
-		return this.services.kill(input.name(), input.version(), Boolean.TRUE.equals(input.removeImage()))
+		return this.services
+			.kill(input.name(), input.version(), Boolean.TRUE.equals(input.removeImage()), input.newMain())
 			.map((removed) -> new KillServicePayload(input.name(), input.version(), removed));
 	}
 
 	record DeployServicePayload(ServiceView service) {
 	}
 
-	record KillServiceInput(String name, String version, Boolean removeImage) {
+	@MutationMapping
+	Mono<ServiceManager.MainSwitch> assignMainVersion(@Argument AssignMainVersionInput input) {
+		return this.services.assignMain(input.name(), input.version());
+	}
+
+	record KillServiceInput(String name, String version, Boolean removeImage, String newMain) {
+	}
+
+	record AssignMainVersionInput(String name, String version) {
 	}
 
 	record KillServicePayload(String name, String version, boolean imageRemoved) {

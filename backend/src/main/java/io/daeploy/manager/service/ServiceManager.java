@@ -142,20 +142,89 @@ public class ServiceManager {
 	 * @return whether the image was removed
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
-	public Mono<Boolean> kill(String name, String version, boolean removeImage) {
+	public Mono<Boolean> kill(String name, String version, boolean removeImage, String newMain) {
 		return Mono.defer(() -> {
 			ServiceNames.checkName("input.name", name);
 			ServiceNames.checkVersion("input.version", version);
-			return this.store.find(name, version);
-		})
-			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.SERVICE_NOT_FOUND,
-					"No service " + name + " with version " + version + " is deployed")))
-			.flatMap((row) -> this.runtime.remove(row.containerName())
+			return this.store.findByName(name).collectList();
+		}).flatMap((versions) -> {
+			ServiceRecord row = versions.stream().filter((v) -> v.version().equals(version)).findFirst().orElse(null);
+			if (row == null) {
+				return Mono.error(notFound(name, version));
+			}
+			Mono<Void> handOver = Mono.empty();
+			if (row.main() && versions.size() > 1) {
+				if (newMain == null) {
+					return Mono
+						.error(new DaeployException(ErrorCode.MAIN_HAS_SHADOWS, "Version " + version + " is the main"
+								+ " version of " + name + " and shadows run; name the new main version to kill it"));
+				}
+				if (newMain.equals(version) || versions.stream().noneMatch((v) -> v.version().equals(newMain))) {
+					return Mono.error(DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.newMain",
+							"The new main must be another deployed version of " + name));
+				}
+				handOver = this.store.assignMain(name, newMain);
+			}
+			// the container goes first: when the runtime refuses, nothing has changed
+			return this.runtime.remove(row.containerName())
 				.onErrorMap(RuntimeFailure.class, ServiceManager::translate)
 				.doOnNext((removed) -> this.cache.removed(name, version))
+				.then(handOver)
 				.then(this.store.delete(name, version))
 				.then((row.tokenId() != null) ? this.tokens.revoke(row.tokenId()) : Mono.just(false))
-				.then(removeImage ? removeImageIfUnused(row.image()) : Mono.just(false)));
+				.then(removeImage ? removeImageIfUnused(row.image()) : Mono.just(false));
+		});
+	}
+
+	/**
+	 * Makes a version its service's main version; the previous main becomes a shadow.
+	 * @param name service name
+	 * @param version the version to make main
+	 * @return the new main and the previous one (empty when it was already main)
+	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
+	public Mono<MainSwitch> assignMain(String name, String version) {
+		return Mono.defer(() -> {
+			ServiceNames.checkName("input.name", name);
+			ServiceNames.checkVersion("input.version", version);
+			return this.store.findByName(name).collectList();
+		}).flatMap((versions) -> {
+			ServiceRecord target = versions.stream()
+				.filter((v) -> v.version().equals(version))
+				.findFirst()
+				.orElse(null);
+			if (target == null) {
+				return Mono.error(notFound(name, version));
+			}
+			ServiceRecord previous = versions.stream().filter(ServiceRecord::main).findFirst().orElse(null);
+			Mono<Void> change = target.main() ? Mono.empty() : this.store.assignMain(name, version);
+			return change.then(containers()).flatMap((containers) -> this.store.find(name, version).map((main) -> {
+				ServiceView before = (previous == null || previous.version().equals(version)) ? null
+						: view(new ServiceRecord(previous.id(), previous.name(), previous.version(), previous.image(),
+								previous.port(), false, previous.spec(), previous.createdAt(), previous.tokenId()),
+								containers);
+				return new MainSwitch(view(main, containers), before);
+			}));
+		}).doOnNext((change) -> {
+			if (change.previousMain() != null) {
+				logger.info("Main version of " + name + " is now " + version + " (was "
+						+ change.previousMain().version() + ")");
+			}
+		});
+	}
+
+	private static DaeployException notFound(String name, String version) {
+		return new DaeployException(ErrorCode.SERVICE_NOT_FOUND,
+				"No service " + name + " with version " + version + " is deployed");
+	}
+
+	/**
+	 * A change of main version.
+	 *
+	 * @param main the new main version
+	 * @param previousMain the previous main, now a shadow; {@code null} when unchanged
+	 */
+	public record MainSwitch(ServiceView main, ServiceView previousMain) {
 	}
 
 	/**

@@ -14,6 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The {@code services} table, with every row also held in memory: the manager is the
@@ -33,11 +35,14 @@ class ServiceStore {
 
 	private final JsonMapper json;
 
+	private final TransactionalOperator transactions;
+
 	private final Map<Long, ServiceRecord> rows = new ConcurrentHashMap<>();
 
 	private final Mono<Void> loaded;
 
-	ServiceStore(DatabaseClient db, JsonMapper json) {
+	ServiceStore(DatabaseClient db, JsonMapper json, ReactiveTransactionManager transactionManager) {
+		this.transactions = TransactionalOperator.create(transactionManager);
 		this.db = db;
 		this.json = json;
 		this.loaded = Mono
@@ -112,6 +117,26 @@ class ServiceStore {
 			.doOnNext((count) -> this.rows.values()
 				.removeIf((row) -> row.name().equals(name) && row.version().equals(version)))
 			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Makes one version of a service its main version, in one transaction.
+	 * @param name service name
+	 * @param version the version to make main
+	 * @return completion
+	 */
+	Mono<Void> assignMain(String name, String version) {
+		Mono<Void> clear = this.db.sql("UPDATE services SET main = 0 WHERE name = :name AND main = 1")
+			.bind("name", name)
+			.then();
+		Mono<Void> set = this.db.sql("UPDATE services SET main = 1 WHERE name = :name AND version = :version")
+			.bind("name", name)
+			.bind("version", version)
+			.then();
+		return this.loaded.then(this.transactions.transactional(clear.then(set)))
+			.then(Mono.fromRunnable(() -> this.rows.replaceAll((id, row) -> !row.name().equals(name) ? row
+					: new ServiceRecord(row.id(), row.name(), row.version(), row.image(), row.port(),
+							row.version().equals(version), row.spec(), row.createdAt(), row.tokenId()))));
 	}
 
 	Mono<Long> countByImage(String image) {

@@ -63,7 +63,7 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.createUser", ADMIN), Map.entry("Mutation.setUserPassword", ADMIN),
 			Map.entry("Mutation.deleteUser", ADMIN), Map.entry("Mutation.createToken", USERS),
 			Map.entry("Mutation.revokeToken", USERS), Map.entry("Mutation.deployService", USERS),
-			Map.entry("Mutation.killService", USERS));
+			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
