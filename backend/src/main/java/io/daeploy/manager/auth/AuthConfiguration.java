@@ -24,7 +24,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -84,9 +86,10 @@ class AuthConfiguration {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtSecret)
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
-		decoder.setJwtValidator(
-				new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO), activeTokens));
-		return decoder;
+		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+				new JwtTimestampValidator(Duration.ZERO), activeTokens);
+		decoder.setJwtValidator(validator);
+		return new CachingJwtDecoder(decoder, validator);
 	}
 
 	@Bean
