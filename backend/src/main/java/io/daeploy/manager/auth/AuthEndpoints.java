@@ -101,13 +101,7 @@ class AuthEndpoints {
 					request.queryParam("destination").orElse(firstOr(form, "destination", "/")));
 			return this.users.login(firstOr(form, "username", ""), firstOr(form, "password", ""), address)
 				.flatMap((login) -> ServerResponse.seeOther(URI.create(destination))
-					.cookie(ResponseCookie.from(COOKIE, login.token())
-						.httpOnly(true)
-						.sameSite("Lax")
-						.secure(isHttps(request))
-						.path("/")
-						.maxAge(TokenService.SESSION_LIFETIME)
-						.build())
+					.cookie(sessionCookie(request, login.token(), TokenService.SESSION_LIFETIME))
 					.build())
 				.onErrorResume(UserService.TooManyAttempts.class,
 						(ex) -> page(HttpStatus.TOO_MANY_REQUESTS, destination, ex.getMessage()))
@@ -124,13 +118,7 @@ class AuthEndpoints {
 			.flatMap((jwt) -> this.tokens.revoke(jwt.getId()))
 			.onErrorResume((ex) -> Mono.just(false)) : Mono.just(false);
 		return revoked.then(ServerResponse.seeOther(URI.create("/auth/login"))
-			.cookie(ResponseCookie.from(COOKIE, "")
-				.httpOnly(true)
-				.sameSite("Lax")
-				.secure(isHttps(request))
-				.path("/")
-				.maxAge(Duration.ZERO)
-				.build())
+			.cookie(sessionCookie(request, "", Duration.ZERO))
 			.build());
 	}
 
@@ -158,6 +146,16 @@ class AuthEndpoints {
 			.formatted(HtmlUtils.htmlEscape(UriUtils.encodeQueryParam(destination, StandardCharsets.UTF_8)),
 					(error != null) ? "<p class=\"error\" role=\"alert\">" + HtmlUtils.htmlEscape(error) + "</p>" : "");
 		return ServerResponse.status(status).contentType(MediaType.TEXT_HTML).bodyValue(html);
+	}
+
+	private ResponseCookie sessionCookie(ServerRequest request, String value, Duration maxAge) {
+		return ResponseCookie.from(COOKIE, value)
+			.httpOnly(true)
+			.sameSite("Lax")
+			.secure(isHttps(request))
+			.path("/")
+			.maxAge(maxAge)
+			.build();
 	}
 
 	private boolean isHttps(ServerRequest request) {

@@ -31,11 +31,7 @@ final class JwtSecret {
 	 * @return the secret key
 	 */
 	static SecretKey loadOrCreate(DatabaseClient db) {
-		String stored = db.sql("SELECT value FROM config WHERE key = :key")
-			.bind("key", KEY)
-			.map((row) -> row.get("value", String.class))
-			.one()
-			.block();
+		String stored = read(db);
 		if (stored == null) {
 			byte[] secret = new byte[32];
 			new SecureRandom().nextBytes(secret);
@@ -45,14 +41,19 @@ final class JwtSecret {
 				.bind("value", encoded)
 				.then()
 				.block();
-			stored = db.sql("SELECT value FROM config WHERE key = :key")
-				.bind("key", KEY)
-				.map((row) -> row.get("value", String.class))
-				.one()
-				.block();
+			// another process may have stored one first: read whichever won
+			stored = read(db);
 			logger.info("Generated the token signing secret");
 		}
 		return new SecretKeySpec(Base64.getDecoder().decode(stored), "HmacSHA256");
+	}
+
+	private static String read(DatabaseClient db) {
+		return db.sql("SELECT value FROM config WHERE key = :key")
+			.bind("key", KEY)
+			.map((row) -> row.get("value", String.class))
+			.one()
+			.block();
 	}
 
 }

@@ -200,9 +200,7 @@ public class ServiceManager {
 			Mono<Void> change = target.main() ? Mono.empty() : this.store.assignMain(name, version);
 			return change.then(containers()).flatMap((containers) -> this.store.find(name, version).map((main) -> {
 				ServiceView before = (previous == null || previous.version().equals(version)) ? null
-						: view(new ServiceRecord(previous.id(), previous.name(), previous.version(), previous.image(),
-								previous.port(), false, previous.spec(), previous.createdAt(), previous.tokenId()),
-								containers);
+						: view(previous.withMain(false), containers);
 				return new MainSwitch(view(main, containers), before);
 			}));
 		}).doOnNext((change) -> {
@@ -269,14 +267,9 @@ public class ServiceManager {
 			.onErrorResume(RuntimeFailure.class, (ex) -> Mono.just(Containers.UNAVAILABLE));
 	}
 
-	static String key(String name, String version) {
-		return ContainerStateCache.key(name, version);
-	}
-
 	private Mono<ServiceView> start(ServiceRecord service) {
 		return this.tokens.issueServiceToken(service.name(), service.version()).flatMap((issued) -> {
-			ServiceRecord withToken = new ServiceRecord(null, service.name(), service.version(), service.image(),
-					service.port(), false, service.spec(), service.createdAt(), issued.record().id());
+			ServiceRecord withToken = service.withTokenId(issued.record().id());
 			return this.runtime.deploy(containerSpec(withToken, issued.token()))
 				.onErrorMap(RuntimeFailure.class,
 						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
@@ -285,7 +278,8 @@ public class ServiceManager {
 				.flatMap((container) -> this.store.insert(withToken)
 					.onErrorResume((ex) -> this.runtime.remove(container.id()).onErrorComplete().then(Mono.error(ex)))
 					.map((stored) -> view(stored,
-							new Containers(true, Map.of(key(stored.name(), stored.version()), container)))))
+							new Containers(true,
+									Map.of(ContainerStateCache.key(stored.name(), stored.version()), container)))))
 				.onErrorResume((ex) -> this.tokens.revoke(issued.record().id()).onErrorComplete().then(Mono.error(ex)));
 		})
 			.doOnNext((view) -> logger.info("Deployed " + view.name() + " " + view.version() + " from " + view.image()
@@ -320,7 +314,7 @@ public class ServiceManager {
 			state = ServiceState.UNKNOWN;
 		}
 		else {
-			ContainerInfo container = containers.byKey().get(key(row.name(), row.version()));
+			ContainerInfo container = containers.byKey().get(ContainerStateCache.key(row.name(), row.version()));
 			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
 		}
 		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state,
@@ -426,7 +420,7 @@ public class ServiceManager {
 	}
 
 	/**
-	 * The runtime's containers of this manager, keyed by {@link #key}.
+	 * The runtime's containers of this manager, keyed by {@link ContainerStateCache#key}.
 	 *
 	 * @param available whether the runtime answered
 	 * @param byKey the containers

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
+import io.daeploy.manager.runtime.ContainerStateCache;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
 import io.daeploy.manager.system.DaeployException;
@@ -90,16 +91,16 @@ class ServiceReconciler {
 
 	private Mono<Report> repair(List<ServiceRecord> rows, List<ContainerInfo> containers) {
 		Set<String> stored = new HashSet<>();
-		rows.forEach((row) -> stored.add(ServiceManager.key(row.name(), row.version())));
+		rows.forEach((row) -> stored.add(ContainerStateCache.key(row.name(), row.version())));
 		Set<String> running = new HashSet<>();
-		containers.forEach((container) -> running.add(ServiceManager.key(container.name(), container.version())));
+		containers.forEach((container) -> running.add(ContainerStateCache.key(container.name(), container.version())));
 		Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 		Flux<String> adopt = Flux.fromIterable(containers)
-			.filter((container) -> !stored.contains(ServiceManager.key(container.name(), container.version())))
+			.filter((container) -> !stored.contains(ContainerStateCache.key(container.name(), container.version())))
 			.concatMap((container) -> adopt(container).doOnNext(report.adopted()::add)
 				.onErrorResume((ex) -> failed(report, container.name() + " " + container.version(), ex)));
 		Flux<String> recreate = Flux.fromIterable(rows)
-			.filter((row) -> !running.contains(ServiceManager.key(row.name(), row.version())))
+			.filter((row) -> !running.contains(ContainerStateCache.key(row.name(), row.version())))
 			.concatMap((row) -> this.services.serviceToken(row)
 				.flatMap((token) -> this.runtime.deploy(this.services.containerSpec(row, token)))
 				.map((container) -> row.name() + " " + row.version())

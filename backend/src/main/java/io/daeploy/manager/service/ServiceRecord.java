@@ -24,4 +24,14 @@ record ServiceRecord(Long id, String name, String version, String image, int por
 		return ContainerSpec.containerName(this.name, this.version);
 	}
 
+	ServiceRecord withMain(boolean isMain) {
+		return new ServiceRecord(this.id, this.name, this.version, this.image, this.port, isMain, this.spec,
+				this.createdAt, this.tokenId);
+	}
+
+	ServiceRecord withTokenId(String newTokenId) {
+		return new ServiceRecord(this.id, this.name, this.version, this.image, this.port, this.main, this.spec,
+				this.createdAt, newTokenId);
+	}
+
 }

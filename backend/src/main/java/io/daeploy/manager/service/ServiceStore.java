@@ -102,9 +102,7 @@ class ServiceStore {
 				.bind("token", tokenId)
 				.bind("id", id)
 				.then())
-			.then(Mono
-				.fromRunnable(() -> this.rows.computeIfPresent(id, (key, row) -> new ServiceRecord(row.id(), row.name(),
-						row.version(), row.image(), row.port(), row.main(), row.spec(), row.createdAt(), tokenId))));
+			.then(Mono.fromRunnable(() -> this.rows.computeIfPresent(id, (key, row) -> row.withTokenId(tokenId))));
 	}
 
 	Mono<Boolean> delete(String name, String version) {
@@ -134,9 +132,8 @@ class ServiceStore {
 			.bind("version", version)
 			.then();
 		return this.loaded.then(this.transactions.transactional(clear.then(set)))
-			.then(Mono.fromRunnable(() -> this.rows.replaceAll((id, row) -> !row.name().equals(name) ? row
-					: new ServiceRecord(row.id(), row.name(), row.version(), row.image(), row.port(),
-							row.version().equals(version), row.spec(), row.createdAt(), row.tokenId()))));
+			.then(Mono.fromRunnable(() -> this.rows
+				.replaceAll((id, row) -> row.name().equals(name) ? row.withMain(row.version().equals(version)) : row)));
 	}
 
 	Mono<Long> countByImage(String image) {

@@ -8,13 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.daeploy.manager.DaeployManagerApplication;
+import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -177,27 +176,21 @@ class AuthLifecycleIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(Path dataDir, String... extra) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--daeploy.data-dir=" + dataDir,
+		List<String> args = new ArrayList<>(List.of("--daeploy.data-dir=" + dataDir,
 				"--daeploy.instance=test-" + UUID.randomUUID().toString().substring(0, 8),
 				"--daeploy.admin-password=first-admin-pw"));
 		args.addAll(List.of(extra));
-		ConfigurableApplicationContext manager = new SpringApplicationBuilder(DaeployManagerApplication.class)
-			.run(args.toArray(String[]::new));
+		ConfigurableApplicationContext manager = TestManagers.start(args.toArray(String[]::new));
 		this.managers.add(manager);
 		return manager;
 	}
 
 	private static String port(ConfigurableApplicationContext manager) {
-		return manager.getEnvironment().getProperty("local.server.port");
+		return TestManagers.port(manager);
 	}
 
 	private static HttpGraphQlTester graphQl(ConfigurableApplicationContext manager, String token) {
-		WebTestClient.Builder client = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + port(manager) + "/graphql");
-		if (token != null) {
-			client.defaultHeader("Authorization", "Bearer " + token);
-		}
-		return HttpGraphQlTester.create(client.build());
+		return TestManagers.graphQl(manager, token);
 	}
 
 }

@@ -12,17 +12,15 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import io.daeploy.manager.DaeployManagerApplication;
 import io.daeploy.manager.TestDocker;
 import io.daeploy.manager.TestImages;
+import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,11 +125,9 @@ class ServiceReconciliationIntegrationTests {
 	}
 
 	private HttpGraphQlTester start(Path dataDir) {
-		this.manager = new SpringApplicationBuilder(DaeployManagerApplication.class).run("--server.port=0",
-				"--daeploy.data-dir=" + dataDir, "--daeploy.instance=" + this.instance, "--daeploy.auth.enabled=false");
-		String port = this.manager.getEnvironment().getProperty("local.server.port");
-		WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql").build();
-		return HttpGraphQlTester.create(client);
+		this.manager = TestManagers.start("--daeploy.data-dir=" + dataDir, "--daeploy.instance=" + this.instance,
+				"--daeploy.auth.enabled=false");
+		return TestManagers.graphQl(this.manager, null);
 	}
 
 }
