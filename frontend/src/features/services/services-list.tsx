@@ -5,7 +5,7 @@ import { ServicesDocument, type ServicesQuery } from '../../gql/graphql';
 import { useQuery } from '../../lib/use-query';
 import { describeState } from './service-state';
 import './services-list.css';
-import { RefreshButton } from '../../components/refresh-button';
+import { ListPanelHeader } from '../../components/list-panel-header';
 
 type Service = ServicesQuery['services'][number];
 
@@ -16,13 +16,13 @@ export function ServicesList() {
 
   return (
     <section className="panel" aria-labelledby="services-heading" aria-busy={loading}>
-      <header className="panel__header">
-        <h1 id="services-heading" className="panel__title">
-          Services
-          {services && <span className="panel__count">{services.length}</span>}
-        </h1>
-        <RefreshButton loading={loading} onClick={refetch} />
-      </header>
+      <ListPanelHeader
+        id="services-heading"
+        title="Services"
+        count={services?.length}
+        loading={loading}
+        onRefresh={refetch}
+      />
 
       {error && <ErrorMessage title="Could not load services" error={error} />}
 

@@ -12,7 +12,7 @@ import { useMutation } from '../../lib/use-mutation';
 import { useQuery } from '../../lib/use-query';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenSecret } from './new-token-secret';
-import { RefreshButton } from '../../components/refresh-button';
+import { ListPanelHeader } from '../../components/list-panel-header';
 
 type ApiToken = TokensQuery['tokens'][number];
 
@@ -36,13 +36,13 @@ export function TokensPage() {
   return (
     <div className="page">
       <section className="panel" aria-labelledby="tokens-heading" aria-busy={tokens.loading}>
-        <header className="panel__header">
-          <h1 id="tokens-heading" className="panel__title">
-            API tokens
-            {list && <span className="panel__count">{list.length}</span>}
-          </h1>
-          <RefreshButton loading={tokens.loading} onClick={tokens.refetch} />
-        </header>
+        <ListPanelHeader
+          id="tokens-heading"
+          title="API tokens"
+          count={list?.length}
+          loading={tokens.loading}
+          onRefresh={tokens.refetch}
+        />
 
         {tokens.error && <ErrorMessage title="Could not load your tokens" error={tokens.error} />}
         {revoke.error && <ErrorMessage title="Could not revoke the token" error={revoke.error} />}

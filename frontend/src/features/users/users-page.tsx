@@ -8,7 +8,7 @@ import { useQuery } from '../../lib/use-query';
 import { CreateUserForm } from './create-user-form';
 import { SetPasswordForm } from './set-password-form';
 import { PROTECTED_USERNAME, roleLabel } from './user-rules';
-import { RefreshButton } from '../../components/refresh-button';
+import { ListPanelHeader } from '../../components/list-panel-header';
 
 type User = UsersQuery['users'][number];
 
@@ -37,13 +37,13 @@ export function UsersPage({ currentUser }: UsersPageProps) {
   return (
     <div className="page">
       <section className="panel" aria-labelledby="users-heading" aria-busy={users.loading}>
-        <header className="panel__header">
-          <h1 id="users-heading" className="panel__title">
-            Users
-            {list && <span className="panel__count">{list.length}</span>}
-          </h1>
-          <RefreshButton loading={users.loading} onClick={users.refetch} />
-        </header>
+        <ListPanelHeader
+          id="users-heading"
+          title="Users"
+          count={list?.length}
+          loading={users.loading}
+          onRefresh={users.refetch}
+        />
 
         {users.error && <ErrorMessage title="Could not load users" error={users.error} />}
         {remove.error && <ErrorMessage title="Could not delete the user" error={remove.error} />}
