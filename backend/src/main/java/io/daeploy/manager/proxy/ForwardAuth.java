@@ -1,0 +1,41 @@
+package io.daeploy.manager.proxy;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The check every service request passes when auth is on: the same verifier
+ * {@code /auth/verify} answers Traefik with, called in process by the embedded proxy.
+ */
+@FunctionalInterface
+public interface ForwardAuth {
+
+	/**
+	 * Checks a request's credentials.
+	 * @param cookie the value of the {@code daeploy} cookie, or {@code null}
+	 * @param bearer the bearer token of the {@code Authorization} header, or {@code null}
+	 * @param uri the requested path and query, for the login page's way back
+	 * @return the decision
+	 */
+	Mono<Decision> check(String cookie, String bearer, String uri);
+
+	/**
+	 * What to do with a request.
+	 *
+	 * @param status 200 to let it through; 401 for a bad bearer token; 303 to send a
+	 * browser to the login page
+	 * @param location where a 303 points
+	 * @param user the caller, when let through
+	 */
+	record Decision(int status, String location, String user) {
+
+		/**
+		 * Whether the request may pass.
+		 * @return {@code true} for status 200
+		 */
+		public boolean allowed() {
+			return this.status == 200;
+		}
+
+	}
+
+}
