@@ -28,8 +28,8 @@ import org.springframework.util.unit.DataSize;
  * @param auth authentication settings
  * @param proxy proxy settings
  * @param docker Docker engine settings
- * @param traefikBin the Traefik binary to run; when unset, {@code traefik} is looked up on
- * {@code PATH} ({@code DAEPLOY_TRAEFIK_BIN})
+ * @param traefikBin the Traefik binary to run; when unset, {@code traefik} is looked up
+ * on {@code PATH} ({@code DAEPLOY_TRAEFIK_BIN})
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
@@ -57,14 +57,15 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * ({@code DAEPLOY_PROXY_HTTP_PORT})
 	 * @param httpsPort HTTPS port ({@code DAEPLOY_PROXY_HTTPS_PORT})
 	 * @param https whether HTTPS is served ({@code DAEPLOY_PROXY_HTTPS})
-	 * @param mode which proxy serves the proxy port: {@code auto} (Traefik when its binary
-	 * is found, else the embedded proxy), {@code traefik} or {@code embedded}
+	 * @param mode which proxy serves the proxy port: {@code auto} (Traefik when its
+	 * binary is found, else the embedded proxy), {@code traefik} or {@code embedded}
 	 * ({@code DAEPLOY_PROXY_MODE}, or {@code DAEPLOY_PROXY} as in the design notes)
-	 * @param address the address the embedded proxy listens on ({@code DAEPLOY_PROXY_ADDRESS})
+	 * @param address the address the embedded proxy listens on
+	 * ({@code DAEPLOY_PROXY_ADDRESS})
 	 * @param mirrorMaxBody requests with larger bodies are not mirrored to shadows, as
 	 * Traefik's {@code maxBodySize} ({@code DAEPLOY_PROXY_MIRROR_MAX_BODY})
-	 * @param shadowTimeout how long a mirrored request may take before the shadow's answer
-	 * is abandoned ({@code DAEPLOY_PROXY_SHADOW_TIMEOUT})
+	 * @param shadowTimeout how long a mirrored request may take before the shadow's
+	 * answer is abandoned ({@code DAEPLOY_PROXY_SHADOW_TIMEOUT})
 	 */
 	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
 			@DefaultValue("false") boolean https, @DefaultValue("auto") String mode,

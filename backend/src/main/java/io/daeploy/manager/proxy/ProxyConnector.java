@@ -3,8 +3,8 @@ package io.daeploy.manager.proxy;
 import java.net.InetSocketAddress;
 
 /**
- * The port to whatever serves users on the proxy port: Traefik run as a child process,
- * or the embedded proxy. It routes exactly the last {@link RouteTable} it was given.
+ * The port to whatever serves users on the proxy port: Traefik run as a child process, or
+ * the embedded proxy. It routes exactly the last {@link RouteTable} it was given.
  */
 public interface ProxyConnector {
 
