@@ -1,10 +1,12 @@
 package io.daeploy.manager.proxy;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
+import io.daeploy.manager.proxy.traefik.TraefikProxy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,11 +34,22 @@ class ProxyConfiguration {
 	ProxyConnector proxyConnector(DaeployProperties properties, Environment environment, ForwardAuth forwardAuth,
 			TrafficStats stats) {
 		String mode = mode(properties, environment);
-		if (!mode.equals("embedded") && !mode.equals("auto")) {
-			throw new IllegalStateException("Unknown proxy mode " + mode + "; use auto, traefik or embedded");
-		}
 		DaeployProperties.Proxy proxy = properties.proxy();
-		logger.info("Users reach services through the embedded proxy on port " + proxy.httpPort());
+		Path traefik = switch (mode) {
+			case "auto", "traefik" -> TraefikProxy.findBinary(properties.traefikBin());
+			case "embedded" -> null;
+			default -> throw new IllegalStateException(
+					"Unknown proxy mode '" + mode + "' (DAEPLOY_PROXY_MODE): use auto, traefik or embedded");
+		};
+		if (traefik != null || mode.equals("traefik")) {
+			logger.info((traefik != null)
+					? "Users reach services through Traefik (" + traefik + ") on port " + proxy.httpPort()
+					: "Proxy mode traefik without a Traefik binary: writing its files only");
+			return new TraefikProxy(properties, traefik, stats,
+					(message) -> logger.error("Traefik crashed: " + message + "; restarting it"));
+		}
+		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
+				+ " embedded proxy on port " + proxy.httpPort());
 		return new EmbeddedProxy(new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
 				proxy.mirrorMaxBody().toBytes(), 512), properties.auth().enabled() ? forwardAuth : null, stats);
 	}

@@ -1,5 +1,10 @@
 package io.daeploy.manager.service;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +20,7 @@ import com.github.dockerjava.api.model.Ports;
 import io.daeploy.manager.TestDocker;
 import io.daeploy.manager.TestImages;
 import io.daeploy.manager.TestManagers;
+import io.daeploy.manager.proxy.ProxyConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +119,34 @@ class ServiceReconciliationIntegrationTests {
 			.path("service.inspection.env[*].value")
 			.entityList(String.class)
 			.contains("adopted");
+		// routes come back: stored, re-created and adopted versions answer through the
+		// proxy
+		int proxyPort = this.manager.getBean(ProxyConnector.class).httpPort();
+		for (String name : List.of(lost, kept, orphan)) {
+			assertThat(awaitBody("http://127.0.0.1:" + proxyPort + "/services/" + name + "/"))
+				.contains("daeploy test service");
+		}
+	}
+
+	private String awaitBody(String url) throws InterruptedException {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		String last = null;
+		while (System.nanoTime() < deadline) {
+			try {
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+						HttpResponse.BodyHandlers.ofString());
+				last = response.statusCode() + " " + response.body();
+				if (response.statusCode() == 200) {
+					return response.body();
+				}
+			}
+			catch (IOException ex) {
+				last = ex.toString();
+			}
+			Thread.sleep(200);
+		}
+		throw new AssertionError(url + " did not answer 200; last: " + last);
 	}
 
 	private Map<String, String> envOf(String container) {

@@ -148,7 +148,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 		}
 		this.mainPool.disposeLater().block(Duration.ofSeconds(5));
 		this.shadowPool.disposeLater().block(Duration.ofSeconds(5));
-		this.loops.disposeLater().block(Duration.ofSeconds(5));
+		this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
 	}
 
 	@Override
@@ -268,7 +268,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 		long start = System.nanoTime();
 		int[] status = { HttpResponseStatus.BAD_GATEWAY.code() };
 		return target.request(method).uri(path).send((outbound, out) -> {
-			outbound.headers(headers);
+			copyRequestHeaders(headers, outbound.requestHeaders());
 			return (body != null) ? out.send(body) : out;
 		}).response((inbound, content) -> {
 			status[0] = inbound.status().code();
@@ -293,7 +293,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 		for (Target shadow : route.shadows()) {
 			long start = System.nanoTime();
 			shadow.client().request(method).uri(path).send((outbound, out) -> {
-				outbound.headers(headers);
+				copyRequestHeaders(headers, outbound.requestHeaders());
 				return (body != null) ? out.send(Mono.just(Unpooled.wrappedBuffer(body))) : out;
 			})
 				.responseSingle((inbound, content) -> content.then(Mono.just(inbound.status().code())))
@@ -309,6 +309,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 		String protocols = request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
 		HttpHeaders upgrade = new DefaultHttpHeaders();
 		headers.forEach((entry) -> {
+			// the handshake's own headers are made by the client handshaker
 			if (!entry.getKey().regionMatches(true, 0, "sec-websocket-", 0, 14)) {
 				upgrade.add(entry.getKey(), entry.getValue());
 			}
@@ -355,10 +356,9 @@ public final class EmbeddedProxy implements ProxyConnector {
 	private HttpHeaders forwardedHeaders(HttpServerRequest request, Route route, String user) {
 		HttpHeaders incoming = request.requestHeaders();
 		HttpHeaders headers = new DefaultHttpHeaders(false);
-		boolean websocket = request.isWebsocket();
 		for (Map.Entry<String, String> entry : incoming) {
 			String name = entry.getKey();
-			if (isHopByHop(name) && !(websocket && isUpgrade(name))) {
+			if (isHopByHop(name)) {
 				continue;
 			}
 			if (name.regionMatches(true, 0, "x-forwarded-", 0, 12) || name.equalsIgnoreCase("x-real-ip")
@@ -409,8 +409,17 @@ public final class EmbeddedProxy implements ProxyConnector {
 		return false;
 	}
 
-	private static boolean isUpgrade(String name) {
-		return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("upgrade");
+	/**
+	 * Copies the prepared headers into one outgoing request, keeping the client's
+	 * {@code Host} as Traefik does ({@code passHostHeader}); the prepared set is shared
+	 * by main and mirrored requests, so it is copied, never handed over.
+	 */
+	private static void copyRequestHeaders(HttpHeaders prepared, HttpHeaders outgoing) {
+		String defaultHost = outgoing.get(HttpHeaderNames.HOST);
+		outgoing.set(prepared);
+		if (defaultHost != null && !outgoing.contains(HttpHeaderNames.HOST)) {
+			outgoing.set(HttpHeaderNames.HOST, defaultHost);
+		}
 	}
 
 	private static void copyResponseHeaders(HttpClientResponse inbound, HttpServerResponse response) {
