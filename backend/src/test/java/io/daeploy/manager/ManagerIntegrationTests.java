@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import com.github.dockerjava.api.DockerClient;
+import io.daeploy.manager.proxy.ProxyConnector;
 import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,9 @@ public abstract class ManagerIntegrationTests {
 	@Autowired
 	protected DockerClient docker;
 
+	@Autowired
+	private ProxyConnector proxy;
+
 	@BeforeAll
 	static void images() {
 		TestImages.ensure();
@@ -62,6 +66,16 @@ public abstract class ManagerIntegrationTests {
 		registry.add("daeploy.instance", () -> INSTANCE);
 		registry.add("daeploy.admin-password", () -> ADMIN_PASSWORD);
 		registry.add("daeploy.auth.login-max-failures", () -> "1000");
+		registry.add("daeploy.proxy.http-port", () -> "0");
+		registry.add("daeploy.proxy.address", () -> "127.0.0.1");
+	}
+
+	/**
+	 * The embedded proxy's port, as bound.
+	 * @return the port users reach services on
+	 */
+	protected int proxyPort() {
+		return this.proxy.httpPort();
 	}
 
 	@BeforeEach

@@ -23,7 +23,8 @@ public final class TestManagers {
 	 * @return the running manager; close it after use
 	 */
 	public static ConfigurableApplicationContext start(String... args) {
-		List<String> all = new ArrayList<>(List.of("--server.port=0"));
+		List<String> all = new ArrayList<>(
+				List.of("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.address=127.0.0.1"));
 		all.addAll(List.of(args));
 		return new SpringApplicationBuilder(DaeployManagerApplication.class).run(all.toArray(String[]::new));
 	}

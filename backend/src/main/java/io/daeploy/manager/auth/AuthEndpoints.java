@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.ForwardAuth;
 import io.daeploy.manager.system.DaeployException;
 import reactor.core.publisher.Mono;
 
@@ -15,7 +16,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -44,7 +44,11 @@ class AuthEndpoints {
 
 	private final DaeployProperties properties;
 
-	AuthEndpoints(UserService users, TokenService tokens, ReactiveJwtDecoder decoder, DaeployProperties properties) {
+	private final ForwardAuth forwardAuth;
+
+	AuthEndpoints(UserService users, TokenService tokens, ReactiveJwtDecoder decoder, DaeployProperties properties,
+			ForwardAuthVerifier forwardAuth) {
+		this.forwardAuth = forwardAuth;
 		this.users = users;
 		this.tokens = tokens;
 		this.decoder = decoder;
@@ -64,29 +68,24 @@ class AuthEndpoints {
 	}
 
 	Mono<ServerResponse> verify(ServerRequest request) {
-		if (!this.properties.auth().enabled()) {
-			return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("OK");
-		}
 		HttpCookie cookie = request.cookies().getFirst(COOKIE);
-		String bearer = bearer(request);
-		Mono<Jwt> verified = Mono.empty();
-		if (cookie != null && !cookie.getValue().isEmpty()) {
-			verified = this.decoder.decode(cookie.getValue()).onErrorResume((ex) -> Mono.empty());
-		}
-		if (bearer != null) {
-			verified = verified.switchIfEmpty(this.decoder.decode(bearer).onErrorResume((ex) -> Mono.empty()));
-		}
-		return verified
-			.flatMap((jwt) -> ServerResponse.ok()
-				.header("X-Daeploy-User", jwt.getSubject())
-				.contentType(MediaType.TEXT_PLAIN)
-				.bodyValue("OK"))
-			.switchIfEmpty(Mono.defer(() -> (bearer != null)
-					? ServerResponse.status(HttpStatus.UNAUTHORIZED)
-						.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
-						.contentType(MediaType.APPLICATION_JSON)
-						.bodyValue("{\"detail\":\"Token not valid!\"}")
-					: ServerResponse.seeOther(loginUri(request.headers().firstHeader("X-Forwarded-Uri"))).build()));
+		return this.forwardAuth
+			.check((cookie != null) ? cookie.getValue() : null, bearer(request),
+					request.headers().firstHeader("X-Forwarded-Uri"))
+			.flatMap((decision) -> switch (decision.status()) {
+				case 200 -> {
+					ServerResponse.BodyBuilder ok = ServerResponse.ok();
+					if (decision.user() != null) {
+						ok.header("X-Daeploy-User", decision.user());
+					}
+					yield ok.contentType(MediaType.TEXT_PLAIN).bodyValue("OK");
+				}
+				case 401 -> ServerResponse.status(HttpStatus.UNAUTHORIZED)
+					.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"detail\":\"Token not valid!\"}");
+				default -> ServerResponse.seeOther(URI.create(decision.location())).build();
+			});
 	}
 
 	Mono<ServerResponse> loginPage(ServerRequest request) {
@@ -162,11 +161,6 @@ class AuthEndpoints {
 		return "https".equalsIgnoreCase(request.uri().getScheme())
 				|| "https".equalsIgnoreCase(request.headers().firstHeader("X-Forwarded-Proto"))
 				|| this.properties.proxy().https();
-	}
-
-	private static URI loginUri(String destination) {
-		String target = safeDestination((destination != null) ? destination : "/");
-		return URI.create("/auth/login?destination=" + UriUtils.encodeQueryParam(target, StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -88,10 +88,19 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @return e.g. {@code http://localhost:5080}
 	 */
 	public String externalUrl() {
+		return externalUrl(this.proxy.httpPort());
+	}
+
+	/**
+	 * The URL users reach the manager's proxy on, given the port it listens on.
+	 * @param httpPort the proxy's HTTP port as bound
+	 * @return e.g. {@code http://localhost:5080}
+	 */
+	public String externalUrl(int httpPort) {
 		if (this.proxy.https()) {
 			return "https://" + this.hostName + ((this.proxy.httpsPort() != 443) ? ":" + this.proxy.httpsPort() : "");
 		}
-		return "http://" + this.hostName + ((this.proxy.httpPort() != 80) ? ":" + this.proxy.httpPort() : "");
+		return "http://" + this.hostName + ((httpPort != 80) ? ":" + httpPort : "");
 	}
 
 }

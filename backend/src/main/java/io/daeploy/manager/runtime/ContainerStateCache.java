@@ -1,8 +1,11 @@
 package io.daeploy.manager.runtime;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
@@ -30,6 +33,8 @@ public class ContainerStateCache {
 	private final RuntimeConnector runtime;
 
 	private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean live;
 
@@ -78,7 +83,7 @@ public class ContainerStateCache {
 	 * @param container the container
 	 */
 	public void started(ContainerInfo container) {
-		this.containers.put(key(container.name(), container.version()), container);
+		put(container);
 	}
 
 	/**
@@ -87,7 +92,44 @@ public class ContainerStateCache {
 	 * @param version service version
 	 */
 	public void removed(String name, String version) {
-		this.containers.remove(key(name, version));
+		remove(name, version);
+	}
+
+	/**
+	 * Calls a listener whenever a container appears, goes or changes state or address, on
+	 * the thread that saw it.
+	 * @param listener the listener
+	 */
+	public void onChange(Runnable listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * The containers known now, without a runtime call even when not live.
+	 * @return containers by {@link #key}
+	 */
+	public Map<String, ContainerInfo> current() {
+		return Map.copyOf(this.containers);
+	}
+
+	private void put(ContainerInfo container) {
+		ContainerInfo before = this.containers.put(key(container.name(), container.version()), container);
+		if (before == null || before.state() != container.state()
+				|| !Objects.equals(before.publishedAddress(), container.publishedAddress())) {
+			changed();
+		}
+	}
+
+	private void remove(String name, String version) {
+		if (this.containers.remove(key(name, version)) != null) {
+			changed();
+		}
+	}
+
+	private void changed() {
+		for (Runnable listener : this.listeners) {
+			listener.run();
+		}
 	}
 
 	/**
@@ -108,6 +150,7 @@ public class ContainerStateCache {
 			this.containers.keySet().retainAll(all.keySet());
 			this.containers.putAll(all);
 			this.live = true;
+			changed();
 			logger.info("Following the runtime's events; " + all.size() + " containers");
 		}).then();
 		return Flux.merge(refreshes, Mono.delay(Duration.ofMillis(50)).then(snapshot).flux())
@@ -118,8 +161,8 @@ public class ContainerStateCache {
 
 	private Mono<Void> refresh(String name, String version) {
 		return this.runtime.find(name, version)
-			.doOnNext((container) -> this.containers.put(key(name, version), container))
-			.switchIfEmpty(Mono.fromRunnable(() -> this.containers.remove(key(name, version))))
+			.doOnNext(this::put)
+			.switchIfEmpty(Mono.fromRunnable(() -> remove(name, version)))
 			.onErrorResume((ex) -> Mono.fromRunnable(() -> this.live = false))
 			.then();
 	}

@@ -3,6 +3,7 @@ package io.daeploy.manager.service;
 import java.time.Instant;
 import java.util.List;
 
+import io.daeploy.manager.proxy.TrafficStats;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
 import reactor.core.publisher.Flux;
@@ -22,8 +23,11 @@ class ServiceController {
 
 	private final ServiceManager services;
 
-	ServiceController(ServiceManager services) {
+	private final TrafficStats traffic;
+
+	ServiceController(ServiceManager services, TrafficStats traffic) {
 		this.services = services;
+		this.traffic = traffic;
 	}
 
 	@QueryMapping
@@ -39,6 +43,22 @@ class ServiceController {
 	@SchemaMapping(typeName = "Service")
 	Mono<Inspection> inspection(ServiceView service) {
 		return this.services.inspect(service.name(), service.version()).map(Inspection::of);
+	}
+
+	@SchemaMapping(typeName = "Service")
+	Traffic traffic(ServiceView service) {
+		TrafficStats.VersionTraffic figures = this.traffic.snapshot(service.name() + "_" + service.version());
+		Instant since = figures.since().isAfter(service.createdAt()) ? figures.since() : service.createdAt();
+		return new Traffic(clamp(figures.requests()), clamp(figures.mirrored()), clamp(figures.serverErrors()),
+				figures.p50Ms(), figures.p90Ms(), figures.p99Ms(), figures.lastRequestAt(), since);
+	}
+
+	private static int clamp(long count) {
+		return (int) Math.min(Integer.MAX_VALUE, count);
+	}
+
+	record Traffic(int requests, int mirrored, int serverErrors, Double p50Ms, Double p90Ms, Double p99Ms,
+			Instant lastRequestAt, Instant since) {
 	}
 
 	@MutationMapping

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 
 import io.daeploy.manager.auth.TokenService;
 import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.ProxyConnector;
+import io.daeploy.manager.proxy.TrafficStats;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
@@ -64,8 +66,14 @@ public class ServiceManager {
 
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
+	private final ProxyConnector proxy;
+
+	private final TrafficStats traffic;
+
 	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens,
-			ContainerStateCache cache) {
+			ContainerStateCache cache, ProxyConnector proxy, TrafficStats traffic) {
+		this.proxy = proxy;
+		this.traffic = traffic;
 		this.cache = cache;
 		this.store = store;
 		this.runtime = runtime;
@@ -171,6 +179,7 @@ public class ServiceManager {
 				.doOnNext((removed) -> this.cache.removed(name, version))
 				.then(handOver)
 				.then(this.store.delete(name, version))
+				.doOnSuccess((deleted) -> this.traffic.forget(name + "_" + version))
 				.then((row.tokenId() != null) ? this.tokens.revoke(row.tokenId()) : Mono.just(false))
 				.then(removeImage ? removeImageIfUnused(row.image()) : Mono.just(false));
 		});
@@ -318,12 +327,16 @@ public class ServiceManager {
 			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
 		}
 		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state,
-				this.properties.externalUrl() + "/services/" + row.name() + "_" + row.version() + "/", row.createdAt());
+				externalUrl() + "/services/" + row.name() + "_" + row.version() + "/", row.createdAt());
 	}
 
 	private String managerUrl() {
 		String host = this.properties.managerInContainer() ? "daeploy-manager" : "host.docker.internal";
-		return "http://" + host + ":" + this.properties.proxy().httpPort();
+		return "http://" + host + ":" + this.proxy.httpPort();
+	}
+
+	private String externalUrl() {
+		return this.properties.externalUrl(this.proxy.httpPort());
 	}
 
 	private DeploySpec validate(DeployRequest request) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -41,6 +42,8 @@ class ServiceStore {
 
 	private final Mono<Void> loaded;
 
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
 	ServiceStore(DatabaseClient db, JsonMapper json, ReactiveTransactionManager transactionManager) {
 		this.transactions = TransactionalOperator.create(transactionManager);
 		this.db = db;
@@ -64,6 +67,29 @@ class ServiceStore {
 
 	Mono<ServiceRecord> find(String name, String version) {
 		return findAll().filter((row) -> row.name().equals(name) && row.version().equals(version)).next();
+	}
+
+	/**
+	 * Calls a listener after every change of the stored versions (insert, delete, main
+	 * switch), on the thread that made it.
+	 * @param listener the listener
+	 */
+	void onChange(Runnable listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * The stored versions as they are now, without waiting for the first load.
+	 * @return the versions, ordered by name then deployment time; empty before the load
+	 */
+	List<ServiceRecord> current() {
+		return sorted();
+	}
+
+	private void changed() {
+		for (Runnable listener : this.listeners) {
+			listener.run();
+		}
 	}
 
 	private List<ServiceRecord> sorted() {
@@ -93,7 +119,10 @@ class ServiceStore {
 			.bind("createdAt", service.createdAt().toString());
 		insert = (service.tokenId() != null) ? insert.bind("token", service.tokenId())
 				: insert.bindNull("token", String.class);
-		return this.loaded.then(insert.map(this::record).one()).doOnNext((row) -> this.rows.put(row.id(), row));
+		return this.loaded.then(insert.map(this::record).one()).doOnNext((row) -> {
+			this.rows.put(row.id(), row);
+			changed();
+		});
 	}
 
 	Mono<Void> updateToken(long id, String tokenId) {
@@ -114,6 +143,7 @@ class ServiceStore {
 				.rowsUpdated())
 			.doOnNext((count) -> this.rows.values()
 				.removeIf((row) -> row.name().equals(name) && row.version().equals(version)))
+			.doOnNext((count) -> changed())
 			.map((count) -> count > 0);
 	}
 
@@ -132,8 +162,9 @@ class ServiceStore {
 			.bind("version", version)
 			.then();
 		return this.loaded.then(this.transactions.transactional(clear.then(set)))
-			.then(Mono.fromRunnable(() -> this.rows
-				.replaceAll((id, row) -> row.name().equals(name) ? row.withMain(row.version().equals(version)) : row)));
+			.then(Mono.<Void>fromRunnable(() -> this.rows
+				.replaceAll((id, row) -> row.name().equals(name) ? row.withMain(row.version().equals(version)) : row)))
+			.doOnSuccess((done) -> changed());
 	}
 
 	Mono<Long> countByImage(String image) {

@@ -1,10 +1,14 @@
 package io.daeploy.manager.system;
 
+import java.util.Locale;
+
 import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.ProxyConnector;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.stereotype.Controller;
 
 /**
@@ -15,7 +19,10 @@ class ManagerController {
 
 	private final ManagerInfo info;
 
-	ManagerController(DaeployProperties properties, ObjectProvider<BuildProperties> build) {
+	private final ProxyConnector proxy;
+
+	ManagerController(DaeployProperties properties, ObjectProvider<BuildProperties> build, ProxyConnector proxy) {
+		this.proxy = proxy;
 		String version = properties.managerVersion();
 		if (version == null || version.isBlank()) {
 			BuildProperties buildProperties = build.getIfAvailable();
@@ -29,7 +36,15 @@ class ManagerController {
 		return this.info;
 	}
 
+	@SchemaMapping(typeName = "ManagerInfo")
+	ProxyInfo proxy(ManagerInfo info) {
+		return new ProxyInfo(this.proxy.kind().toUpperCase(Locale.ROOT), this.proxy.httpPort());
+	}
+
 	record ManagerInfo(String version, String hostName, boolean authEnabled) {
+	}
+
+	record ProxyInfo(String kind, int httpPort) {
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.daeploy.manager.TestManagers;
+import io.daeploy.manager.proxy.ProxyConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -89,19 +90,26 @@ class AuthLifecycleIntegrationTests {
 	void webSocketsAuthenticateInConnectionInit() throws Exception {
 		ConfigurableApplicationContext manager = start(Files.createTempDirectory("daeploy-ws-"));
 		String session = login(graphQl(manager, null), "admin", "first-admin-pw");
-		URI uri = URI.create("ws://127.0.0.1:" + port(manager) + "/graphql");
-
-		assertThat(connect(uri, "{\"type\":\"connection_init\"}", null).closeStatus).extracting(CloseStatus::getCode)
-			.isEqualTo(4401);
-		assertThat(connect(uri, "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer forged\"}}",
-				null).closeStatus)
-			.extracting(CloseStatus::getCode)
-			.isEqualTo(4401);
-		Exchange accepted = connect(uri,
-				"{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + session + "\"}}",
-				"{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ me { name role } }\"}}");
-		assertThat(accepted.messages).anySatisfy((m) -> assertThat(m).contains("connection_ack"))
-			.anySatisfy((m) -> assertThat(m).contains("\"me\":{\"name\":\"admin\",\"role\":\"ADMIN\"}"));
+		// directly, and through the embedded proxy, which must pass the upgrade and the
+		// close status
+		int proxyPort = manager.getBean(ProxyConnector.class).httpPort();
+		for (URI uri : List.of(URI.create("ws://127.0.0.1:" + port(manager) + "/graphql"),
+				URI.create("ws://127.0.0.1:" + proxyPort + "/graphql"))) {
+			assertThat(connect(uri, "{\"type\":\"connection_init\"}", null).closeStatus).as(uri.toString())
+				.extracting(CloseStatus::getCode)
+				.isEqualTo(4401);
+			assertThat(connect(uri, "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer forged\"}}",
+					null).closeStatus)
+				.as(uri.toString())
+				.extracting(CloseStatus::getCode)
+				.isEqualTo(4401);
+			Exchange accepted = connect(uri,
+					"{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + session + "\"}}",
+					"{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ me { name role } }\"}}");
+			assertThat(accepted.messages).as(uri.toString())
+				.anySatisfy((m) -> assertThat(m).contains("connection_ack"))
+				.anySatisfy((m) -> assertThat(m).contains("\"me\":{\"name\":\"admin\",\"role\":\"ADMIN\"}"));
+		}
 	}
 
 	@Test

@@ -36,7 +36,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 			.containsEntry("port", 8000)
 			.containsEntry("main", true)
 			.containsEntry("state", "RUNNING")
-			.containsEntry("url", "http://localhost:5080/services/" + name + "_1.0.0/");
+			.containsEntry("url", "http://localhost:" + proxyPort() + "/services/" + name + "_1.0.0/");
 		assertThat(Instant.parse((String) service.get("createdAt"))).isBefore(Instant.now().plusSeconds(1));
 
 		Map<String, Object> inspection = this.graphQl.documentName("serviceInspection")
@@ -56,7 +56,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 		assertThat((List<Object>) inspection.get("env")).contains(Map.of("name", "GREETING", "value", "hej"),
 				Map.of("name", "daeploy.name", "value", name), Map.of("name", "daeploy.version", "value", "1.0.0"),
 				Map.of("name", "DAEPLOY_MANAGER_HOSTNAME", "value", "localhost"),
-				Map.of("name", "DAEPLOY_MANAGER_URL", "value", "http://host.docker.internal:5080"));
+				Map.of("name", "DAEPLOY_MANAGER_URL", "value", "http://host.docker.internal:" + proxyPort()));
 
 		awaitHttp("http://" + address + "/", "daeploy test service");
 

@@ -1,0 +1,62 @@
+package io.daeploy.manager.auth;
+
+import java.nio.charset.StandardCharsets;
+
+import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.ForwardAuth;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * The forward-auth decision for service routes, shared by {@code /auth/verify} (asked by
+ * Traefik) and the embedded proxy (which calls it in process): a valid cookie or bearer
+ * token passes; a bad bearer token gets 401; a browser without a token is sent to the
+ * login page. Verification is a signature check plus a look-up in the in-memory set of
+ * active tokens, and remembered tokens skip even the signature check.
+ */
+@Component
+public class ForwardAuthVerifier implements ForwardAuth {
+
+	private static final Decision OPEN = new Decision(200, null, null);
+
+	private final ReactiveJwtDecoder decoder;
+
+	private final boolean enabled;
+
+	ForwardAuthVerifier(ReactiveJwtDecoder decoder, DaeployProperties properties) {
+		this.decoder = decoder;
+		this.enabled = properties.auth().enabled();
+	}
+
+	@Override
+	public Mono<Decision> check(String cookie, String bearer, String uri) {
+		if (!this.enabled) {
+			return Mono.just(OPEN);
+		}
+		Mono<Jwt> verified = Mono.empty();
+		if (cookie != null && !cookie.isEmpty()) {
+			verified = this.decoder.decode(cookie).onErrorResume((ex) -> Mono.empty());
+		}
+		if (bearer != null) {
+			verified = verified.switchIfEmpty(this.decoder.decode(bearer).onErrorResume((ex) -> Mono.empty()));
+		}
+		return verified.map((jwt) -> new Decision(200, null, jwt.getSubject()))
+			.switchIfEmpty(Mono.fromSupplier(() -> (bearer != null) ? new Decision(401, null, null)
+					: new Decision(303, loginLocation(uri), null)));
+	}
+
+	/**
+	 * The login page, with a way back to a same-site path.
+	 * @param destination where the user was going
+	 * @return {@code /auth/login?destination=...}
+	 */
+	static String loginLocation(String destination) {
+		String target = AuthEndpoints.safeDestination((destination != null) ? destination : "/");
+		return "/auth/login?destination=" + UriUtils.encodeQueryParam(target, StandardCharsets.UTF_8);
+	}
+
+}

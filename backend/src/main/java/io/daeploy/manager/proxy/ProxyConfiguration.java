@@ -1,0 +1,63 @@
+package io.daeploy.manager.proxy;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Chooses what serves the proxy port ({@code daeploy.proxy.mode}) and starts it once the
+ * manager's own server listens.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ProxyConfiguration.class);
+
+	@Bean
+	TrafficStats trafficStats() {
+		return new TrafficStats();
+	}
+
+	@Bean(destroyMethod = "stop")
+	ProxyConnector proxyConnector(DaeployProperties properties, Environment environment, ForwardAuth forwardAuth,
+			TrafficStats stats) {
+		String mode = mode(properties, environment);
+		if (!mode.equals("embedded") && !mode.equals("auto")) {
+			throw new IllegalStateException("Unknown proxy mode " + mode + "; use auto, traefik or embedded");
+		}
+		DaeployProperties.Proxy proxy = properties.proxy();
+		logger.info("Users reach services through the embedded proxy on port " + proxy.httpPort());
+		return new EmbeddedProxy(new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
+				proxy.mirrorMaxBody().toBytes(), 512), properties.auth().enabled() ? forwardAuth : null, stats);
+	}
+
+	@Bean
+	ApplicationListener<ReactiveWebServerInitializedEvent> proxyStarter(ProxyConnector proxy) {
+		return (event) -> {
+			if (event.getApplicationContext().getServerNamespace() == null) {
+				proxy.start(new InetSocketAddress("127.0.0.1", event.getWebServer().getPort()));
+			}
+		};
+	}
+
+	/**
+	 * The proxy mode: {@code DAEPLOY_PROXY} (as the design notes name it) wins over
+	 * {@code daeploy.proxy.mode}.
+	 */
+	static String mode(DaeployProperties properties, Environment environment) {
+		String legacy = environment.getProperty("DAEPLOY_PROXY");
+		return ((legacy != null && !legacy.isBlank()) ? legacy : properties.proxy().mode()).strip()
+			.toLowerCase(Locale.ROOT);
+	}
+
+}
