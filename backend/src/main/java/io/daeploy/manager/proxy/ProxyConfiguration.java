@@ -51,7 +51,7 @@ class ProxyConfiguration {
 		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
 				+ " embedded proxy on port " + proxy.httpPort());
 		return new EmbeddedProxy(new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
-				proxy.mirrorMaxBody().toBytes(), 512), properties.auth().enabled() ? forwardAuth : null, stats);
+				proxy.mirrorMaxBody().toBytes(), 256), properties.auth().enabled() ? forwardAuth : null, stats);
 	}
 
 	@Bean
