@@ -110,9 +110,12 @@ final class Exchange {
 			return;
 		}
 		this.mirroring = false;
+		// one copy for all shadows: they differ in nothing, and encoding changes no
+		// header
 		HttpHeaders headers = new DefaultHttpHeaders().set(this.request.headers())
 			.remove(HttpHeaderNames.TRANSFER_ENCODING)
-			.remove(HttpHeaderNames.EXPECT);
+			.remove(HttpHeaderNames.EXPECT)
+			.setInt(HttpHeaderNames.CONTENT_LENGTH, (this.mirrorBody != null) ? this.mirrorBody.readableBytes() : 0);
 		for (Target shadow : this.route.shadows()) {
 			Mirror.send(proxy, this.frontend.loop(), shadow, this.request.method(), this.request.uri(), headers,
 					this.mirrorBody);

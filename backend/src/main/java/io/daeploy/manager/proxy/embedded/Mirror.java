@@ -70,6 +70,7 @@ final class Mirror extends ChannelInboundHandlerAdapter {
 	/**
 	 * Sends a copy of a request to a shadow, unless too many are in flight to it.
 	 * @param loop the event loop of the client connection (shadow connections live there)
+	 * @param headers the copy's headers, shared by all shadows (never changed here)
 	 * @param body the request body, or {@code null}; not released here
 	 */
 	static void send(EmbeddedProxy proxy, EventLoop loop, Target shadow, HttpMethod method, String uri,
@@ -80,9 +81,8 @@ final class Mirror extends ChannelInboundHandlerAdapter {
 		}
 		inFlight[0]++;
 		ByteBuf content = (body != null) ? body.retainedDuplicate() : Unpooled.EMPTY_BUFFER;
-		FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, content, headers.copy(),
+		FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, content, headers,
 				HttpHeaders.EMPTY_HEADERS);
-		HttpUtil.setContentLength(request, content.readableBytes());
 		Channel pooled = SHADOW_POOLS.acquire(shadow.address());
 		if (pooled != null) {
 			pooled.pipeline().get(Mirror.class).exchange(pooled, request);
