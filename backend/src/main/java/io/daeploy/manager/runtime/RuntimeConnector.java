@@ -1,5 +1,6 @@
 package io.daeploy.manager.runtime;
 
+import java.time.Instant;
 import java.util.List;
 
 import reactor.core.publisher.Flux;
@@ -46,6 +47,18 @@ public interface RuntimeConnector {
 	 * @return the events
 	 */
 	Flux<ContainerEvent> events();
+
+	/**
+	 * Reads a container's log, stdout and stderr, with the runtime's timestamps. The
+	 * stream honours back-pressure: a slow subscriber slows the reading, nothing piles up
+	 * in memory. Cancelling closes the runtime's stream.
+	 * @param containerName the container's name
+	 * @param tail how many of the last lines to start with; negative for all
+	 * @param since only lines written at or after this time, or {@code null}
+	 * @param follow whether to go on with new lines until the container stops
+	 * @return the lines, oldest first
+	 */
+	Flux<LogLine> logs(String containerName, int tail, Instant since, boolean follow);
 
 	/**
 	 * Reads the live details of one container.

@@ -1,6 +1,7 @@
 package io.daeploy.manager.runtime.docker;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -25,17 +27,20 @@ import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerEvent;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
 import io.daeploy.manager.runtime.ContainerState;
+import io.daeploy.manager.runtime.LogLine;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
 import io.daeploy.manager.runtime.RuntimeFailure.Kind;
@@ -167,6 +172,119 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 				}
 			});
 		}).subscribeOn(this.scheduler);
+	}
+
+	@Override
+	public Flux<LogLine> logs(String containerName, int tail, Instant since, boolean follow) {
+		return Flux.<LogLine>create((sink) -> {
+			Object demand = new Object();
+			ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+
+				@Override
+				public void onNext(Frame frame) {
+					if (frame.getStreamType() != StreamType.STDOUT && frame.getStreamType() != StreamType.STDERR
+							&& frame.getStreamType() != StreamType.RAW) {
+						return;
+					}
+					LogLine.Stream stream = (frame.getStreamType() == StreamType.STDERR) ? LogLine.Stream.STDERR
+							: LogLine.Stream.STDOUT;
+					for (String entry : new String(frame.getPayload(), StandardCharsets.UTF_8).split("\n")) {
+						LogLine line = logLine(entry, stream);
+						if (line == null || (since != null && line.timestamp().isBefore(since))) {
+							continue;
+						}
+						// wait for demand: Docker's stream slows down instead of memory
+						// filling up
+						synchronized (demand) {
+							while (sink.requestedFromDownstream() == 0 && !sink.isCancelled()) {
+								try {
+									demand.wait(100);
+								}
+								catch (InterruptedException ex) {
+									Thread.currentThread().interrupt();
+									return;
+								}
+							}
+						}
+						if (sink.isCancelled()) {
+							return;
+						}
+						sink.next(line);
+					}
+				}
+
+				@Override
+				public void onError(Throwable throwable) {
+					sink.error(translate(throwable));
+				}
+
+				@Override
+				public void onComplete() {
+					sink.complete();
+				}
+
+			};
+			sink.onRequest((n) -> {
+				synchronized (demand) {
+					demand.notifyAll();
+				}
+			});
+			sink.onDispose(() -> {
+				try {
+					callback.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Closing a Docker log stream failed", ex);
+				}
+				synchronized (demand) {
+					demand.notifyAll();
+				}
+			});
+			try {
+				LogContainerCmd command = this.streamClient.logContainerCmd(containerName)
+					.withStdOut(true)
+					.withStdErr(true)
+					.withTimestamps(true)
+					.withFollowStream(follow);
+				if (tail >= 0) {
+					command.withTail(tail);
+				}
+				else {
+					command.withTailAll();
+				}
+				if (since != null) {
+					command.withSince((int) since.getEpochSecond());
+				}
+				command.exec(callback);
+			}
+			catch (RuntimeException ex) {
+				sink.error(translate(ex));
+			}
+		}).subscribeOn(this.scheduler);
+	}
+
+	/**
+	 * Splits one entry of a timestamped Docker log into its time and text.
+	 */
+	private static LogLine logLine(String entry, LogLine.Stream stream) {
+		if (entry.isEmpty()) {
+			return null;
+		}
+		int space = entry.indexOf(' ');
+		Instant timestamp = null;
+		if (space > 0) {
+			try {
+				timestamp = Instant.parse(entry.substring(0, space));
+			}
+			catch (DateTimeParseException ex) {
+				timestamp = null;
+			}
+		}
+		String text = (timestamp != null) ? entry.substring(space + 1) : entry;
+		if (text.endsWith("\r")) {
+			text = text.substring(0, text.length() - 1);
+		}
+		return new LogLine((timestamp != null) ? timestamp : Instant.now(), stream, text, null);
 	}
 
 	@Override

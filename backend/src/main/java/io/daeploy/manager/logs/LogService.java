@@ -1,0 +1,84 @@
+package io.daeploy.manager.logs;
+
+import java.time.Instant;
+
+import io.daeploy.manager.runtime.ContainerSpec;
+import io.daeploy.manager.runtime.LogLine;
+import io.daeploy.manager.runtime.RuntimeConnector;
+import io.daeploy.manager.runtime.RuntimeFailure;
+import io.daeploy.manager.service.ServiceManager;
+import io.daeploy.manager.system.DaeployException;
+import io.daeploy.manager.system.ErrorCode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Service;
+
+/**
+ * Service logs from the runtime and the manager's own log, as pages and as streams.
+ */
+@Service
+public class LogService {
+
+	/** The most lines a page or the start of a stream may ask for. */
+	static final int MAX_TAIL = 10_000;
+
+	private final ServiceManager services;
+
+	private final RuntimeConnector runtime;
+
+	LogService(ServiceManager services, RuntimeConnector runtime) {
+		this.services = services;
+		this.runtime = runtime;
+	}
+
+	/**
+	 * A service version's log.
+	 * @param name service name
+	 * @param version service version
+	 * @param tail how many of the last lines to start with (0 to {@value #MAX_TAIL})
+	 * @param since only lines written at or after this time, or {@code null}
+	 * @param follow whether to go on with new lines until the container stops
+	 * @return the lines; {@code SERVICE_NOT_FOUND} or {@code CONTAINER_NOT_FOUND} before
+	 * any line when there is nothing to read
+	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
+	public Flux<LogLine> serviceLogs(String name, String version, int tail, Instant since, boolean follow) {
+		return Mono.fromRunnable(() -> checkTail(tail, 0))
+			.then(this.services.get(name, version))
+			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.SERVICE_NOT_FOUND,
+					"No service " + name + " with version " + version + " is deployed")))
+			.flatMap((service) -> this.runtime.inspect(ContainerSpec.containerName(name, version)))
+			.onErrorMap(RuntimeFailure.class,
+					(ex) -> new DaeployException(ErrorCode.RUNTIME_UNAVAILABLE, ex.getMessage(), null, ex))
+			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.CONTAINER_NOT_FOUND,
+					"Service " + name + " " + version + " has no container to read logs from")))
+			.flatMapMany(
+					(container) -> this.runtime.logs(ContainerSpec.containerName(name, version), tail, since, follow))
+			.onErrorMap(RuntimeFailure.class,
+					(ex) -> new DaeployException(ErrorCode.RUNTIME_ERROR, ex.getMessage(), null, ex));
+	}
+
+	/**
+	 * The manager's own log.
+	 * @param tail how many of the last lines to start with (0 to {@value #MAX_TAIL})
+	 * @param follow whether to go on with new lines
+	 * @return the lines
+	 */
+	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
+	public Flux<LogLine> managerLogs(int tail, boolean follow) {
+		return Flux.defer(() -> {
+			checkTail(tail, 0);
+			return follow ? ManagerLogRing.get().follow(tail) : Flux.fromIterable(ManagerLogRing.get().tail(tail));
+		});
+	}
+
+	static void checkTail(int tail, int min) {
+		if (tail < min || tail > MAX_TAIL) {
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "tail",
+					"tail must be between " + min + " and " + MAX_TAIL);
+		}
+	}
+
+}
