@@ -1,5 +1,6 @@
 package io.daeploy.manager;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,7 @@ public final class TestManagers {
 	 */
 	public static HttpGraphQlTester graphQl(ConfigurableApplicationContext manager, String token) {
 		WebTestClient.Builder client = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + port(manager) + "/graphql");
 		if (token != null) {
 			client.defaultHeader("Authorization", "Bearer " + token);

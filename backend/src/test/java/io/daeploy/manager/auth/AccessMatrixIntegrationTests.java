@@ -1,6 +1,8 @@
 package io.daeploy.manager.auth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import io.daeploy.manager.GraphQlWebSocket;
 import io.daeploy.manager.ManagerIntegrationTests;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +66,10 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.createUser", ADMIN), Map.entry("Mutation.setUserPassword", ADMIN),
 			Map.entry("Mutation.deleteUser", ADMIN), Map.entry("Mutation.createToken", USERS),
 			Map.entry("Mutation.revokeToken", USERS), Map.entry("Mutation.deployService", USERS),
-			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS));
+			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
+			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", USERS),
+			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", USERS),
+			Map.entry("Subscription.notifications", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
@@ -100,12 +106,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 		for (Object type : (List<?>) schema.get("types")) {
 			this.types.put((String) ((Map<?, ?>) type).get("name"), (Map<String, Object>) type);
 		}
-		assertThat(schema.get("subscriptionType"))
-			.as("subscriptions need WebSocket cases in this test before they are added")
-			.isNull();
-
 		Map<String, String> documents = new TreeMap<>();
-		for (String root : List.of("Query", "Mutation")) {
+		for (String root : List.of("Query", "Mutation", "Subscription")) {
 			for (Object field : (List<?>) this.types.get(root).get("fields")) {
 				Map<String, Object> f = (Map<String, Object>) field;
 				documents.put(root + "." + f.get("name"), document(root, f));
@@ -118,7 +120,9 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 		documents.forEach((field, document) -> {
 			Set<Identity> allowed = EnumSet.noneOf(Identity.class);
 			for (Identity identity : Identity.values()) {
-				if (admitted(token(identity), document)) {
+				boolean admitted = field.startsWith("Subscription.") ? admittedOverWebSocket(token(identity), document)
+						: admitted(token(identity), document);
+				if (admitted) {
 					allowed.add(identity);
 				}
 			}
@@ -128,6 +132,29 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			}
 		});
 		assertThat(mismatches).as("access matrix %s", actual).isEmpty();
+	}
+
+	/**
+	 * Subscriptions run over WebSocket: the token goes in {@code connection_init}, and a
+	 * refused one closes the socket (4401) before anything can be subscribed.
+	 */
+	private boolean admittedOverWebSocket(String token, String document) {
+		GraphQlWebSocket socket;
+		try {
+			socket = GraphQlWebSocket.connect(URI.create("ws://127.0.0.1:" + this.port + "/graphql"), token);
+		}
+		catch (AssertionError ex) {
+			return false;
+		}
+		try (socket) {
+			socket.subscribe("1", document);
+			String answer = socket.await((m) -> m.contains("\"id\":\"1\""), Duration.ofSeconds(10));
+			if (!answer.contains("\"type\":\"error\"")) {
+				return true;
+			}
+			assertThat(answer).as(document).doesNotContain("ValidationError").doesNotContain("\"INTERNAL\"");
+			return !answer.contains("\"UNAUTHENTICATED\"") && !answer.contains("\"FORBIDDEN\"");
+		}
 	}
 
 	private boolean admitted(String token, String document) {
@@ -236,7 +263,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 	}
 
 	private String document(String root, Map<String, Object> field) {
-		StringBuilder document = new StringBuilder(root.equals("Mutation") ? "mutation { " : "{ ");
+		StringBuilder document = new StringBuilder(
+				root.equals("Mutation") ? "mutation { " : root.equals("Subscription") ? "subscription { " : "{ ");
 		document.append(field.get("name"));
 		List<?> args = (List<?>) field.get("args");
 		List<String> literals = new ArrayList<>();
