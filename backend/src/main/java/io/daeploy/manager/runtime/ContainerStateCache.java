@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
@@ -35,6 +36,8 @@ public class ContainerStateCache {
 	private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<ContainerEvent>> eventListeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean live;
 
@@ -126,6 +129,26 @@ public class ContainerStateCache {
 		}
 	}
 
+	/**
+	 * Calls a listener with every event the runtime reports for this manager's
+	 * containers, on the thread that reads the event stream; it must not block.
+	 * @param listener the listener
+	 */
+	public void onEvent(Consumer<ContainerEvent> listener) {
+		this.eventListeners.add(listener);
+	}
+
+	private void announce(ContainerEvent event) {
+		for (Consumer<ContainerEvent> listener : this.eventListeners) {
+			try {
+				listener.accept(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A container event listener failed: " + ex.getMessage());
+			}
+		}
+	}
+
 	private void changed() {
 		for (Runnable listener : this.listeners) {
 			listener.run();
@@ -145,7 +168,8 @@ public class ContainerStateCache {
 	private Flux<Void> follow() {
 		Flux<ContainerEvent> events = this.runtime.events().share();
 		// subscribe to events before the snapshot, so nothing between the two is lost
-		Flux<Void> refreshes = events.concatMap((event) -> refresh(event.name(), event.version()));
+		Flux<Void> refreshes = events.doOnNext(this::announce)
+			.concatMap((event) -> refresh(event.name(), event.version()));
 		Mono<Void> snapshot = this.runtime.list().collectMap((c) -> key(c.name(), c.version())).doOnNext((all) -> {
 			this.containers.keySet().retainAll(all.keySet());
 			this.containers.putAll(all);

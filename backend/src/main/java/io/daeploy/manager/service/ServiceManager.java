@@ -70,8 +70,11 @@ public class ServiceManager {
 
 	private final TrafficStats traffic;
 
+	private final ServiceWatch watch;
+
 	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens,
-			ContainerStateCache cache, ProxyConnector proxy, TrafficStats traffic) {
+			ContainerStateCache cache, ProxyConnector proxy, TrafficStats traffic, ServiceWatch watch) {
+		this.watch = watch;
 		this.proxy = proxy;
 		this.traffic = traffic;
 		this.cache = cache;
@@ -174,6 +177,7 @@ public class ServiceManager {
 				handOver = this.store.assignMain(name, newMain);
 			}
 			// the container goes first: when the runtime refuses, nothing has changed
+			this.watch.expectStop(name, version);
 			return this.runtime.remove(row.containerName())
 				.onErrorMap(RuntimeFailure.class, ServiceManager::translate)
 				.doOnNext((removed) -> this.cache.removed(name, version))

@@ -137,8 +137,8 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 							&& event.getActor().getAttributes() != null) ? event.getActor().getAttributes() : Map.of();
 					String action = (event.getAction() != null) ? event.getAction() : event.getStatus();
 					if (attributes.get(LABEL_NAME) != null && attributes.get(LABEL_VERSION) != null && action != null) {
-						sink.next(
-								new ContainerEvent(attributes.get(LABEL_NAME), attributes.get(LABEL_VERSION), action));
+						sink.next(new ContainerEvent(attributes.get(LABEL_NAME), attributes.get(LABEL_VERSION), action,
+								exitCode(attributes.get("exitCode"))));
 					}
 				}
 
@@ -261,6 +261,15 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 				sink.error(translate(ex));
 			}
 		}).subscribeOn(this.scheduler);
+	}
+
+	private static Integer exitCode(String value) {
+		try {
+			return (value != null) ? Integer.valueOf(value) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	/**
