@@ -80,6 +80,10 @@ public abstract class ManagerIntegrationTests {
 
 	@BeforeEach
 	void signIn() {
+		// a loaded machine (CI has two cores) can take longer than the default 5 s
+		this.anonymous = this.anonymous.mutate()
+			.webTestClient((client) -> client.responseTimeout(Duration.ofSeconds(30)))
+			.build();
 		this.graphQl = as("admin", ADMIN_PASSWORD);
 	}
 

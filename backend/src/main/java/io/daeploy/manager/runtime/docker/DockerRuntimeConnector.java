@@ -180,6 +180,8 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 			Object demand = new Object();
 			ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
 
+				private final StringBuilder[] partial = { new StringBuilder(), new StringBuilder() };
+
 				@Override
 				public void onNext(Frame frame) {
 					if (frame.getStreamType() != StreamType.STDOUT && frame.getStreamType() != StreamType.STDERR
@@ -188,13 +190,27 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 					}
 					LogLine.Stream stream = (frame.getStreamType() == StreamType.STDERR) ? LogLine.Stream.STDERR
 							: LogLine.Stream.STDOUT;
-					for (String entry : new String(frame.getPayload(), StandardCharsets.UTF_8).split("\n")) {
+					// a frame may hold several lines or part of one: whole lines go
+					// on, the rest waits for the next frame of its stream
+					StringBuilder pending = this.partial[stream.ordinal()];
+					pending.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+					int end = pending.lastIndexOf("\n");
+					if (end < 0) {
+						return;
+					}
+					String whole = pending.substring(0, end);
+					pending.delete(0, end + 1);
+					emit(whole, stream);
+				}
+
+				private void emit(String text, LogLine.Stream stream) {
+					for (String entry : text.split("\n")) {
 						LogLine line = logLine(entry, stream);
 						if (line == null || (since != null && line.timestamp().isBefore(since))) {
 							continue;
 						}
-						// wait for demand: Docker's stream slows down instead of memory
-						// filling up
+						// wait for demand: Docker's stream slows down instead of
+						// memory filling up
 						synchronized (demand) {
 							while (sink.requestedFromDownstream() == 0 && !sink.isCancelled()) {
 								try {
@@ -220,6 +236,11 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 				@Override
 				public void onComplete() {
+					for (LogLine.Stream stream : LogLine.Stream.values()) {
+						if (!this.partial[stream.ordinal()].isEmpty()) {
+							emit(this.partial[stream.ordinal()].toString(), stream);
+						}
+					}
 					sink.complete();
 				}
 
