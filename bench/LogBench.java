@@ -450,7 +450,7 @@ public class LogBench {
 					throw new IllegalStateException(ex);
 				}
 			});
-			t.awaitDone(Duration.ofSeconds(20), side.label);
+			t.awaitDone(Duration.ofSeconds(10), side.label);
 			Cpu c1 = Cpu.now(reader);
 			Result res = t.result(side, tag);
 			res.writerRate = lines / writer.get(120, TimeUnit.SECONDS);
@@ -468,7 +468,7 @@ public class LogBench {
 		Cpu c0 = Cpu.now(null);
 		Reader reader = open(side, historyTail, t, tag);
 		try {
-			t.awaitDone(Duration.ofSeconds(20), side.label);
+			t.awaitDone(Duration.ofSeconds(10), side.label);
 			Cpu c1 = Cpu.now(reader);
 			Result res = t.result(side, tag);
 			c0.into(res, c1);
@@ -529,6 +529,10 @@ public class LogBench {
 
 		volatile long lastNs = -1;
 
+		long lastInRangeNs = -1;
+
+		String incomplete; // why the last line never came, when it did not
+
 		volatile long lastProgressNs = System.nanoTime();
 
 		long received, duplicated, outOfOrder, foreign, lostAtEnd = -1;
@@ -575,6 +579,7 @@ public class LogBench {
 					this.outOfOrder++;
 				}
 				this.previous = k;
+				this.lastInRangeNs = ns;
 				if (k == this.to && this.lastNs < 0) {
 					this.lastNs = ns;
 					this.lostAtEnd = (this.to - this.from + 1) - this.seen.cardinality();
@@ -614,13 +619,21 @@ public class LogBench {
 					break;
 				}
 			}
-			if (this.lastNs < 0) {
-				synchronized (this) {
-					throw new IllegalStateException(String.format(Locale.ROOT,
-							"%s: line %d never arrived (%d of %d lines received, last was %d%s)", who, this.to,
-							this.received, this.to - this.from + 1, this.previous,
-							(this.ended != null) ? ", stream ended: " + this.ended : ", stalled"));
+			synchronized (this) {
+				if (this.lastNs >= 0) {
+					return;
 				}
+				String why = String.format(Locale.ROOT, "%s: line %d never arrived (%d of %d lines received, last was %d%s)",
+						who, this.to, this.received, this.to - this.from + 1, this.previous,
+						(this.ended != null) ? ", stream ended: " + this.ended : ", nothing for " + stall.toSeconds() + " s");
+				if (this.received < 2) {
+					throw new IllegalStateException(why);
+				}
+				// the last line itself was lost: count up to the last one that came
+				this.incomplete = why;
+				this.lastNs = this.lastInRangeNs;
+				this.lostAtEnd = (this.to - this.from + 1) - this.seen.cardinality();
+				details.append("INCOMPLETE ").append(why).append('\n');
 			}
 		}
 
@@ -630,7 +643,7 @@ public class LogBench {
 			r.tag = tag;
 			r.expected = this.to - this.from + 1;
 			r.readerSeconds = (this.lastNs - this.firstNs) / 1e9;
-			r.readerRate = (r.expected - 1) / r.readerSeconds;
+			r.readerRate = (r.expected - 1) / r.readerSeconds; // a lost last line: slightly high, noted
 			r.received = this.received;
 			r.lost = this.lostAtEnd;
 			r.duplicated = this.duplicated;
