@@ -1052,7 +1052,7 @@ public class LogBench {
 				oooD += r.outOfOrder;
 			}
 		}
-		row("1c", "subscription lost / duplicated / out of order, all " + concat(live, history).size() / 2 + " rounds",
+		row("1c", "subscription lost / duplicated / out of order, " + rounds + " live + " + rounds + " history rounds",
 				lost + " / " + dup + " / " + ooo, lostD + " / " + dupD + " / " + oooD + " docker", "", "0 / 0 / 0",
 				verdict(lost == 0 && dup == 0 && ooo == 0));
 		double hr = median(histSub) / median(histDock);
