@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -60,6 +61,7 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 
 	private final HttpClient client;
 
+	@Autowired
 	WebhookDelivery(DaeployProperties properties, ObjectProvider<JsonMapper> json,
 			ObjectProvider<ManagerNotifier> notifier) {
 		this(properties.notification().webhook(), json.getIfAvailable(JsonMapper::shared), notifier);
