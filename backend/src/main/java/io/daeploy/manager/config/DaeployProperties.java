@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -30,12 +31,42 @@ import org.springframework.util.unit.DataSize;
  * @param docker Docker engine settings
  * @param traefikBin the Traefik binary to run; when unset, {@code traefik} is looked up
  * on {@code PATH} ({@code DAEPLOY_TRAEFIK_BIN})
+ * @param notification e-mail and webhook delivery of notifications
+ * @param config the original's {@code DAEPLOY_CONFIG_*} settings
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
 		String managerVersion, @DefaultValue("false") boolean managerInContainer, String adminPassword,
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
-		@DefaultValue Docker docker, String traefikBin) {
+		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
+		@DefaultValue Config config) {
+
+	/**
+	 * Binds every setting.
+	 */
+	@ConstructorBinding
+	public DaeployProperties {
+	}
+
+	/**
+	 * Settings without notification delivery and {@code DAEPLOY_CONFIG_*}: both left
+	 * unset.
+	 * @param dataDir see the record
+	 * @param hostName see the record
+	 * @param managerVersion see the record
+	 * @param managerInContainer see the record
+	 * @param adminPassword see the record
+	 * @param instance see the record
+	 * @param auth see the record
+	 * @param proxy see the record
+	 * @param docker see the record
+	 * @param traefikBin see the record
+	 */
+	public DaeployProperties(Path dataDir, String hostName, String managerVersion, boolean managerInContainer,
+			String adminPassword, String instance, Auth auth, Proxy proxy, Docker docker, String traefikBin) {
+		this(dataDir, hostName, managerVersion, managerInContainer, adminPassword, instance, auth, proxy, docker,
+				traefikBin, Notification.NONE, Config.NONE);
+	}
 
 	/**
 	 * Authentication settings.
@@ -81,6 +112,96 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @param network the bridge network services join ({@code DAEPLOY_DOCKER_NETWORK})
 	 */
 	public record Docker(String host, @DefaultValue("daeploy-network") String network) {
+	}
+
+	/**
+	 * Where notifications go besides the manager's own store
+	 * ({@code DAEPLOY_NOTIFICATION_*}).
+	 *
+	 * @param smtp the SMTP server notification e-mails are sent through
+	 * @param webhook the URL every raise is posted to
+	 */
+	public record Notification(@DefaultValue Smtp smtp, @DefaultValue Webhook webhook) {
+
+		/** No e-mail, no webhook. */
+		public static final Notification NONE = new Notification(
+				new Smtp(null, null, null, null, null, Smtp.Security.SSL, null, false),
+				new Webhook(null, Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
+
+	}
+
+	/**
+	 * The SMTP server notification e-mails are sent through. E-mail is on when a host and
+	 * a sender are known. The original's variables keep working:
+	 * {@code DAEPLOY_CONFIG_EMAIL} is the sender and the login when {@code from} and
+	 * {@code username} are unset, {@code DAEPLOY_CONFIG_EMAIL_PASSWORD} the password when
+	 * {@code password} is unset, and {@code DAEPLOY_NOTIFICATION_SMTP_SERVER} the host
+	 * when {@code host} is unset.
+	 *
+	 * @param host the server's host name ({@code DAEPLOY_NOTIFICATION_SMTP_HOST})
+	 * @param server the original's name for {@code host}
+	 * ({@code DAEPLOY_NOTIFICATION_SMTP_SERVER})
+	 * @param port the server's port; when unset 465 for {@code SSL}, 587 for
+	 * {@code STARTTLS} and 25 for {@code NONE} ({@code DAEPLOY_NOTIFICATION_SMTP_PORT})
+	 * @param username the login ({@code DAEPLOY_NOTIFICATION_SMTP_USERNAME})
+	 * @param password the password; without one the manager does not log in
+	 * ({@code DAEPLOY_NOTIFICATION_SMTP_PASSWORD})
+	 * @param security {@code SSL} (implicit TLS, as the original), {@code STARTTLS}
+	 * (required, never downgraded) or {@code NONE}
+	 * ({@code DAEPLOY_NOTIFICATION_SMTP_SECURITY})
+	 * @param from the sender address ({@code DAEPLOY_NOTIFICATION_SMTP_FROM})
+	 * @param trustAll trust any server certificate: only for tests and self-signed
+	 * servers on a trusted network ({@code DAEPLOY_NOTIFICATION_SMTP_TRUST_ALL})
+	 */
+	public record Smtp(String host, String server, Integer port, String username, String password,
+			@DefaultValue("SSL") Security security, String from, @DefaultValue("false") boolean trustAll) {
+
+		/**
+		 * How the connection to the SMTP server is secured.
+		 */
+		public enum Security {
+
+			/** Implicit TLS from the first byte, usually port 465. */
+			SSL,
+
+			/** Plain connection upgraded by STARTTLS, usually port 587; required. */
+			STARTTLS,
+
+			/** No TLS: only for a relay on a trusted network. */
+			NONE
+
+		}
+
+	}
+
+	/**
+	 * A URL every raised notification is posted to as JSON.
+	 *
+	 * @param url http or https URL; unset: no webhook
+	 * ({@code DAEPLOY_NOTIFICATION_WEBHOOK_URL})
+	 * @param timeout how long one attempt may take
+	 * ({@code DAEPLOY_NOTIFICATION_WEBHOOK_TIMEOUT})
+	 * @param retries further attempts after a connection error, a timeout or a 5xx answer
+	 * ({@code DAEPLOY_NOTIFICATION_WEBHOOK_RETRIES})
+	 * @param backoff wait before the first retry; doubles with each further one
+	 * ({@code DAEPLOY_NOTIFICATION_WEBHOOK_BACKOFF})
+	 */
+	public record Webhook(String url, @DefaultValue("5s") Duration timeout, @DefaultValue("3") int retries,
+			@DefaultValue("500ms") Duration backoff) {
+	}
+
+	/**
+	 * The original's {@code DAEPLOY_CONFIG_*} settings.
+	 *
+	 * @param email the SMTP sender and login (and, in the original, the ACME account)
+	 * ({@code DAEPLOY_CONFIG_EMAIL})
+	 * @param emailPassword the SMTP password ({@code DAEPLOY_CONFIG_EMAIL_PASSWORD})
+	 */
+	public record Config(String email, String emailPassword) {
+
+		/** Nothing set. */
+		public static final Config NONE = new Config(null, null);
+
 	}
 
 	/**
