@@ -2,6 +2,7 @@ package io.daeploy.manager.notification.delivery;
 
 import java.util.List;
 
+import io.daeploy.manager.notification.ManagerNotifier;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.notification.Notification.Severity;
 import org.apache.commons.logging.Log;

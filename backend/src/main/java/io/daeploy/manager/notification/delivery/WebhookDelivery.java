@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import java.util.Locale;
 
+import io.daeploy.manager.notification.ManagerNotifier;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.notification.Notification;
 import io.daeploy.manager.notification.NotificationDelivery;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.daeploy.manager.notification.ManagerNotifier;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.config.DaeployProperties.Smtp.Security;
 import io.daeploy.manager.notification.Notification;
