@@ -63,7 +63,10 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.createUser", ADMIN), Map.entry("Mutation.setUserPassword", ADMIN),
 			Map.entry("Mutation.deleteUser", ADMIN), Map.entry("Mutation.createToken", USERS),
 			Map.entry("Mutation.revokeToken", USERS), Map.entry("Mutation.deployService", USERS),
-			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS));
+			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
+			Map.entry("Query.notifications", USERS),
+			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
+			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Mutation.clearNotifications", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
