@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -74,7 +75,11 @@ class NotificationEndpoints {
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(this.json.writeValueAsString(record(notification, true))))
 				.onErrorResume(DaeployException.class, this::failed);
-		});
+		})
+			.onErrorResume(DataBufferLimitException.class,
+					(ex) -> ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue("{\"detail\":\"The body is too large\"}"));
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {

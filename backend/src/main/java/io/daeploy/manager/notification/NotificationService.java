@@ -207,9 +207,11 @@ public class NotificationService {
 		this.deliveries.orderedStream()
 			.forEach((delivery) -> Mono.defer(() -> delivery.deliver(raise.notification(), raise.emailDue()))
 				.subscribeOn(Schedulers.boundedElastic())
-				.subscribe(null,
-						(ex) -> logger.warn(delivery.getClass().getSimpleName() + " could not deliver notification "
-								+ raise.notification().id() + ": " + ex.getMessage(), ex)));
+				.subscribe(null, (ex) -> {
+					logger.warn(delivery.getClass().getSimpleName() + " could not deliver notification "
+							+ raise.notification().id() + ": " + ex);
+					logger.debug("Delivery failure", ex);
+				}));
 	}
 
 	/**

@@ -405,6 +405,7 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
 			.singleElement()
 			.satisfies((error) -> assertThat((Map<String, Object>) error).containsEntry("loc", List.of("body", "msg")));
+		post("/notifications/", token, "{\"msg\": \"" + "x".repeat(300_000) + "\"}", 413);
 		assertThat(notificationsOf(service)).isEmpty();
 	}
 

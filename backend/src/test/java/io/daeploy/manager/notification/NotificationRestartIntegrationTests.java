@@ -1,28 +1,40 @@
 package io.daeploy.manager.notification;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Notifications outlive the manager (the original lost them on restart), and with auth
- * off the REST endpoints are open like the rest.
+ * off the REST endpoints and the subscription are open like the rest.
  */
 class NotificationRestartIntegrationTests {
+
+	/** A freshly started JVM answers its first requests slowly. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final List<ConfigurableApplicationContext> managers = new ArrayList<>();
 
@@ -35,13 +47,13 @@ class NotificationRestartIntegrationTests {
 	void notificationsAndTheirCountersSurviveARestart() throws Exception {
 		Path dataDir = Files.createTempDirectory("daeploy-notify-restart-");
 		ConfigurableApplicationContext manager = start(dataDir);
-		HttpGraphQlTester admin = TestManagers.graphQl(manager, login(manager));
+		HttpGraphQlTester admin = graphQl(manager, login(manager));
 		String id = raise(admin, "Kept across restarts").get("id").toString();
 		raise(admin, "Kept across restarts");
 		manager.close();
 
 		ConfigurableApplicationContext restarted = start(dataDir);
-		HttpGraphQlTester again = TestManagers.graphQl(restarted, login(restarted));
+		HttpGraphQlTester again = graphQl(restarted, login(restarted));
 		assertThat(again.document("{ notifications(serviceName: \"kept\") { notifications { id counter message } } }")
 			.execute()
 			.path("notifications.notifications")
@@ -51,23 +63,54 @@ class NotificationRestartIntegrationTests {
 	}
 
 	@Test
-	void withAuthOffTheRestEndpointsAreOpen() throws Exception {
+	void withAuthOffTheRestEndpointsAndTheSubscriptionAreOpen() throws Exception {
 		ConfigurableApplicationContext manager = start(Files.createTempDirectory("daeploy-notify-authoff-"),
 				"--daeploy.auth.enabled=false");
 		WebTestClient http = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + TestManagers.port(manager))
+			.responseTimeout(TIMEOUT)
 			.build();
-		http.post()
-			.uri("/notifications/")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"service_name\": \"open\", \"service_version\": \"1.0.0\", \"msg\": \"no token\", "
-					+ "\"severity\": 2, \"dashboard\": true, \"emails\": null, \"timer\": 0, \"timestamp\": \"x\"}")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.counter")
-			.isEqualTo(1);
+		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+		Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
+		Disposable connection = new ReactorNettyWebSocketClient()
+			.execute(URI.create("ws://127.0.0.1:" + TestManagers.port(manager) + "/graphql"),
+					(session) -> session.send(outgoing.asFlux().map(session::textMessage))
+						.and(session.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(messages::add).then()))
+			.subscribe();
+		try {
+			outgoing.tryEmitNext("{\"type\":\"connection_init\"}");
+			outgoing.tryEmitNext("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
+					+ "\"subscription { notifications { message } }\"}}");
+			NotificationService notifications = manager.getBean(NotificationService.class);
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (notifications.subscribers() == 0) {
+				assertThat(System.nanoTime()).as("subscribed in time").isLessThan(deadline);
+				Thread.sleep(50);
+			}
+
+			http.post()
+				.uri("/notifications/")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"service_name\": \"open\", \"service_version\": \"1.0.0\", \"msg\": \"no token\", "
+						+ "\"severity\": 2, \"dashboard\": true, \"emails\": null, \"timer\": 0, \"timestamp\": \"x\"}")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.counter")
+				.isEqualTo(1);
+			String next;
+			do {
+				next = messages.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				assertThat(next).as("a WebSocket message").isNotNull();
+			}
+			while (!next.contains("\"next\""));
+			assertThat(next).contains("no token");
+		}
+		finally {
+			outgoing.tryEmitComplete();
+			connection.dispose();
+		}
 		http.get()
 			.uri("/notifications")
 			.exchange()
@@ -76,8 +119,7 @@ class NotificationRestartIntegrationTests {
 			.expectBody()
 			.jsonPath("$.*.msg")
 			.isEqualTo("no token");
-		TestManagers.graphQl(manager, null)
-			.document("{ notifications { notifications { serviceName severity } } }")
+		graphQl(manager, null).document("{ notifications { notifications { serviceName severity } } }")
 			.execute()
 			.path("notifications.notifications")
 			.entityList(Map.class)
@@ -106,8 +148,15 @@ class NotificationRestartIntegrationTests {
 		return manager;
 	}
 
+	private static HttpGraphQlTester graphQl(ConfigurableApplicationContext manager, String token) {
+		return TestManagers.graphQl(manager, token)
+			.mutate()
+			.webTestClient((client) -> client.responseTimeout(TIMEOUT))
+			.build();
+	}
+
 	private static String login(ConfigurableApplicationContext manager) {
-		return TestManagers.graphQl(manager, null)
+		return graphQl(manager, null)
 			.document("mutation { login(input: {username: \"admin\", password: \"notify-admin-pw\"}) { token } }")
 			.execute()
 			.path("login.token")
