@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
 import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -59,6 +60,11 @@ class AuthConfiguration {
 	 */
 	private static final String[] OWN_AUTH_PATHS = { "/auth/**", "/", "/index.html", "/assets/**", "/favicon.ico",
 			"/graphiql", "/graphiql/**", "/healthz" };
+
+	/**
+	 * The original's REST notification endpoints, authenticated with a bearer token.
+	 */
+	private static final String[] NOTIFICATION_PATHS = { "/notifications", "/notifications/" };
 
 	@Bean
 	Clock clock() {
@@ -135,6 +141,10 @@ class AuthConfiguration {
 				// GraphQL checks each field itself; `login` and `manager` are public
 				exchanges.matchers(new PathPatternParserServerWebExchangeMatcher("/graphql")).permitAll();
 				if (properties.auth().enabled()) {
+					// the original SDK's notify(): services raise, users read and clear
+					exchanges.pathMatchers(HttpMethod.POST, NOTIFICATION_PATHS)
+						.hasAnyRole(Role.ADMIN.name(), Role.USER.name(), Role.SERVICE.name());
+					exchanges.pathMatchers(NOTIFICATION_PATHS).hasAnyRole(Role.ADMIN.name(), Role.USER.name());
 					exchanges.anyExchange().authenticated();
 				}
 				else {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -40,33 +39,6 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
 		@DefaultValue Config config) {
-
-	/**
-	 * Binds every setting.
-	 */
-	@ConstructorBinding
-	public DaeployProperties {
-	}
-
-	/**
-	 * Settings without notification delivery and {@code DAEPLOY_CONFIG_*}: both left
-	 * unset.
-	 * @param dataDir see the record
-	 * @param hostName see the record
-	 * @param managerVersion see the record
-	 * @param managerInContainer see the record
-	 * @param adminPassword see the record
-	 * @param instance see the record
-	 * @param auth see the record
-	 * @param proxy see the record
-	 * @param docker see the record
-	 * @param traefikBin see the record
-	 */
-	public DaeployProperties(Path dataDir, String hostName, String managerVersion, boolean managerInContainer,
-			String adminPassword, String instance, Auth auth, Proxy proxy, Docker docker, String traefikBin) {
-		this(dataDir, hostName, managerVersion, managerInContainer, adminPassword, instance, auth, proxy, docker,
-				traefikBin, Notification.NONE, Config.NONE);
-	}
 
 	/**
 	 * Authentication settings.

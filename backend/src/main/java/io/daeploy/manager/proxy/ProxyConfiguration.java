@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.notification.Notification;
+import io.daeploy.manager.notification.NotificationService;
 import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
 import io.daeploy.manager.proxy.traefik.TraefikProxy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -32,7 +35,7 @@ class ProxyConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	ProxyConnector proxyConnector(DaeployProperties properties, Environment environment, ForwardAuth forwardAuth,
-			TrafficStats stats) {
+			TrafficStats stats, ObjectProvider<NotificationService> notifications) {
 		String mode = mode(properties, environment);
 		DaeployProperties.Proxy proxy = properties.proxy();
 		Path traefik = switch (mode) {
@@ -45,8 +48,17 @@ class ProxyConfiguration {
 			logger.info((traefik != null)
 					? "Users reach services through Traefik (" + traefik + ") on port " + proxy.httpPort()
 					: "Proxy mode traefik without a Traefik binary: writing its files only");
-			return new TraefikProxy(properties, traefik, stats,
-					(message) -> logger.error("Traefik crashed: " + message + "; restarting it"));
+			return new TraefikProxy(properties, traefik, stats, (message) -> {
+				logger.error("Traefik crashed: " + message + "; restarting it");
+				try {
+					notifications.ifAvailable((service) -> service.raiseManager(Notification.Severity.WARNING,
+							"Traefik crashed: " + message + "; restarting it"));
+				}
+				catch (RuntimeException ex) {
+					// the manager is shutting down
+					logger.debug("No notification about the crash", ex);
+				}
+			});
 		}
 		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
 				+ " embedded proxy on port " + proxy.httpPort());

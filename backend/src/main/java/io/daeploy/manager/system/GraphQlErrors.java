@@ -15,6 +15,7 @@ import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.SubscriptionExceptionResolverAdapter;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
@@ -60,6 +61,53 @@ final class GraphQlErrors {
 				.errorType(ErrorType.INTERNAL_ERROR)
 				.message("Internal error; the manager log has the details")
 				.extensions(Map.of("code", ErrorCode.INTERNAL.name()))
+				.build();
+		}
+
+	}
+
+	/**
+	 * The same codes for errors of a subscription's stream, which the resolver above
+	 * never sees: a subscription refused by {@code @PreAuthorize} fails when its stream
+	 * is subscribed.
+	 */
+	@Component
+	static class SubscriptionResolver extends SubscriptionExceptionResolverAdapter {
+
+		@Override
+		protected GraphQLError resolveToSingleError(Throwable ex) {
+			if (ex instanceof DaeployException daeploy) {
+				Map<String, Object> extensions = new LinkedHashMap<>();
+				extensions.put("code", daeploy.code().name());
+				if (daeploy.field() != null) {
+					extensions.put("field", daeploy.field());
+				}
+				extensions.putAll(daeploy.extensions());
+				return GraphqlErrorBuilder.newError()
+					.errorType(daeploy.code().type())
+					.message(daeploy.getMessage())
+					.extensions(extensions)
+					.build();
+			}
+			ErrorCode code;
+			String message;
+			if (ex instanceof AuthenticationException) {
+				code = ErrorCode.UNAUTHENTICATED;
+				message = "Unauthorized";
+			}
+			else if (ex instanceof AccessDeniedException) {
+				code = ErrorCode.FORBIDDEN;
+				message = "Forbidden";
+			}
+			else {
+				logger.error("Unexpected failure of a subscription", ex);
+				code = ErrorCode.INTERNAL;
+				message = "Internal error; the manager log has the details";
+			}
+			return GraphqlErrorBuilder.newError()
+				.errorType(code.type())
+				.message(message)
+				.extensions(Map.of("code", code.name()))
 				.build();
 		}
 

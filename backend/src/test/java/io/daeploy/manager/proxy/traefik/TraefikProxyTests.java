@@ -116,9 +116,11 @@ class TraefikProxyTests {
 
 	private DaeployProperties properties(boolean https) {
 		return new DaeployProperties(this.directory, "localhost", null, false, null, "test",
-				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)), new DaeployProperties.Proxy(5080, 5443,
-						https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1), Duration.ofSeconds(10)),
-				new DaeployProperties.Docker(null, "daeploy-network"), null);
+				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)),
+				new DaeployProperties.Proxy(5080, 5443, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
+						Duration.ofSeconds(10)),
+				new DaeployProperties.Docker(null, "daeploy-network"), null, DaeployProperties.Notification.NONE,
+				DaeployProperties.Config.NONE);
 	}
 
 	private static List<String> names(Path directory) throws IOException {
