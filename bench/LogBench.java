@@ -858,22 +858,32 @@ public class LogBench {
 		void handle(String message, long ns) {
 			if (message.contains("\"type\":\"next\"")) {
 				String id = field(message, "\"id\":\"");
-				String line = field(message, "\"line\":\"");
 				Tracker t = (id != null) ? this.trackers.get(id) : null;
 				if (t == null) {
 					return; // a completed subscription's last messages
 				}
-				if (line == null || line.indexOf('\\') >= 0) {
+				// log subscriptions send lines in batches: every "line" of the message, in order
+				String key = "\"line\":\"";
+				int at = message.indexOf(key);
+				if (at < 0 || message.indexOf('\\') >= 0) {
 					Object parsed = Json.parse(message);
-					Object l = at(parsed, "payload", "data", "serviceLogs", "line");
-					if (l == null) {
-						t.end("next without a line: " + abbreviate(message));
+					Object batch = at(parsed, "payload", "data", "serviceLogs");
+					if (!(batch instanceof List<?> lines) || lines.isEmpty()) {
+						t.end("next without lines: " + abbreviate(message));
 						this.errors.add(abbreviate(message));
 						return;
 					}
-					line = (String) l;
+					for (Object entry : lines) {
+						t.accept(String.valueOf(((Map<?, ?>) entry).get("line")), ns);
+					}
+					return;
 				}
-				t.accept(line, ns);
+				while (at >= 0) {
+					int start = at + key.length();
+					int end = message.indexOf('"', start);
+					t.accept(message.substring(start, end), ns);
+					at = message.indexOf(key, end);
+				}
 				return;
 			}
 			Object parsed = Json.parse(message);
