@@ -868,6 +868,9 @@ public class LogBench {
 				if (at < 0 || message.indexOf('\\') >= 0) {
 					Object parsed = Json.parse(message);
 					Object batch = at(parsed, "payload", "data", "serviceLogs");
+					if (batch instanceof Map<?, ?> single) {
+						batch = List.of(single);
+					}
 					if (!(batch instanceof List<?> lines) || lines.isEmpty()) {
 						t.end("next without lines: " + abbreviate(message));
 						this.errors.add(abbreviate(message));

@@ -1,6 +1,5 @@
 package io.daeploy.manager.logs;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,10 +17,6 @@ import org.springframework.stereotype.Controller;
  */
 @Controller
 class LogController {
-
-	static final int BATCH = 500;
-
-	static final Duration BATCH_WAIT = Duration.ofMillis(5);
 
 	private final LogService logs;
 
@@ -47,23 +42,14 @@ class LogController {
 	}
 
 	@SubscriptionMapping("serviceLogs")
-	Flux<List<LogLine>> followServiceLogs(@Argument String name, @Argument String version, @Argument Integer tail,
+	Flux<LogLine> followServiceLogs(@Argument String name, @Argument String version, @Argument Integer tail,
 			@Argument Instant since, @Argument Boolean follow) {
-		return batches(this.logs.serviceLogs(name, version, (tail != null) ? tail : 100, since,
-				!Boolean.FALSE.equals(follow)));
+		return this.logs.serviceLogs(name, version, (tail != null) ? tail : 100, since, !Boolean.FALSE.equals(follow));
 	}
 
 	@SubscriptionMapping("managerLogs")
-	Flux<List<LogLine>> followManagerLogs(@Argument Integer tail, @Argument Boolean follow) {
-		return batches(this.logs.managerLogs((tail != null) ? tail : 200, !Boolean.FALSE.equals(follow)));
-	}
-
-	/**
-	 * Lines that arrive together go in one message: one GraphQL execution per line cost
-	 * five times what Docker's own client spends on a line (bench/logs).
-	 */
-	private static Flux<List<LogLine>> batches(Flux<LogLine> lines) {
-		return lines.bufferTimeout(BATCH, BATCH_WAIT, true);
+	Flux<LogLine> followManagerLogs(@Argument Integer tail, @Argument Boolean follow) {
+		return this.logs.managerLogs((tail != null) ? tail : 200, !Boolean.FALSE.equals(follow));
 	}
 
 }
