@@ -8,23 +8,20 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import io.daeploy.manager.GraphQlWebSocket;
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
 import io.daeploy.manager.auth.TokenService;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,8 +33,6 @@ import org.springframework.graphql.test.tester.GraphQlTester;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -413,26 +408,15 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 	void subscribersSeeEachRaiseOverAWebSocket() throws Exception {
 		String service = unique("live");
 		String admin = login("admin", ADMIN_PASSWORD);
-		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-		Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
-		Disposable connection = new ReactorNettyWebSocketClient()
-			.execute(URI.create("ws://127.0.0.1:" + this.port + "/graphql"),
-					(session) -> session.send(outgoing.asFlux().map(session::textMessage))
-						.and(session.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(messages::add).then()))
-			.subscribe();
-		try {
-			outgoing
-				.tryEmitNext("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + admin + "\"}}");
-			assertThat(next(messages)).contains("connection_ack");
-			outgoing.tryEmitNext("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
-					+ "\"subscription { notifications { id counter message } }\"}}");
+		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), admin)) {
+			socket.subscribe("1", "subscription { notifications { id counter message } }");
 			await("the subscription", () -> this.notifications.subscribers() > 0);
 
 			String id = (String) raise(this.graphQl, input(service, "live one")).get("id");
 			raise(this.graphQl, input(service, "live one"));
 			List<Map<String, Object>> seen = new ArrayList<>();
 			while (seen.size() < 2) {
-				Map<String, Object> message = JSON.readValue(next(messages), Map.class);
+				Map<String, Object> message = JSON.readValue(socket.await((m) -> true, DEADLINE), Map.class);
 				if ("next".equals(message.get("type"))) {
 					seen.add((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) message.get("payload"))
 						.get("data")).get("notifications"));
@@ -440,37 +424,18 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 			}
 			assertThat(seen).containsExactly(Map.of("id", id, "counter", 1, "message", "live one"),
 					Map.of("id", id, "counter", 2, "message", "live one"));
-			outgoing.tryEmitNext("{\"id\":\"1\",\"type\":\"complete\"}");
+			socket.complete("1");
 			await("the unsubscription", () -> this.notifications.subscribers() == 0);
-		}
-		finally {
-			outgoing.tryEmitComplete();
-			connection.dispose();
 		}
 	}
 
 	@Test
 	void servicesCannotSubscribe() throws Exception {
 		String token = this.tokens.issueServiceToken(unique("listener"), "1.0.0").block().token();
-		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-		Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
-		Disposable connection = new ReactorNettyWebSocketClient()
-			.execute(URI.create("ws://127.0.0.1:" + this.port + "/graphql"),
-					(session) -> session.send(outgoing.asFlux().map(session::textMessage))
-						.and(session.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(messages::add).then()))
-			.subscribe();
-		try {
-			outgoing
-				.tryEmitNext("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}");
-			assertThat(next(messages)).contains("connection_ack");
-			outgoing.tryEmitNext("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
-					+ "\"subscription { notifications { id } }\"}}");
-			String answer = next(messages);
+		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), token)) {
+			socket.subscribe("1", "subscription { notifications { id } }");
+			String answer = socket.await((m) -> true, DEADLINE);
 			assertThat(answer).contains("\"type\":\"error\"").contains("FORBIDDEN");
-		}
-		finally {
-			outgoing.tryEmitComplete();
-			connection.dispose();
 		}
 	}
 
@@ -523,10 +488,8 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 				.containsEntry("emails", List.of()));
 	}
 
-	private static String next(BlockingQueue<String> messages) throws InterruptedException {
-		String message = messages.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-		assertThat(message).as("a WebSocket message within " + DEADLINE).isNotNull();
-		return message;
+	private URI webSocket() {
+		return URI.create("ws://127.0.0.1:" + this.port + "/graphql");
 	}
 
 	private WebTestClient http() {

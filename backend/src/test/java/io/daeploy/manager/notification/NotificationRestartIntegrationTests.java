@@ -8,22 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import io.daeploy.manager.GraphQlWebSocket;
 import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
-import reactor.core.publisher.Sinks;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,17 +64,9 @@ class NotificationRestartIntegrationTests {
 			.baseUrl("http://127.0.0.1:" + TestManagers.port(manager))
 			.responseTimeout(TIMEOUT)
 			.build();
-		BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-		Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
-		Disposable connection = new ReactorNettyWebSocketClient()
-			.execute(URI.create("ws://127.0.0.1:" + TestManagers.port(manager) + "/graphql"),
-					(session) -> session.send(outgoing.asFlux().map(session::textMessage))
-						.and(session.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(messages::add).then()))
-			.subscribe();
-		try {
-			outgoing.tryEmitNext("{\"type\":\"connection_init\"}");
-			outgoing.tryEmitNext("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
-					+ "\"subscription { notifications { message } }\"}}");
+		try (GraphQlWebSocket socket = GraphQlWebSocket
+			.connect(URI.create("ws://127.0.0.1:" + TestManagers.port(manager) + "/graphql"), null)) {
+			socket.subscribe("1", "subscription { notifications { message } }");
 			NotificationService notifications = manager.getBean(NotificationService.class);
 			long deadline = System.nanoTime() + TIMEOUT.toNanos();
 			while (notifications.subscribers() == 0) {
@@ -99,17 +85,8 @@ class NotificationRestartIntegrationTests {
 				.expectBody()
 				.jsonPath("$.counter")
 				.isEqualTo(1);
-			String next;
-			do {
-				next = messages.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-				assertThat(next).as("a WebSocket message").isNotNull();
-			}
-			while (!next.contains("\"next\""));
+			String next = socket.await((m) -> m.contains("\"next\""), TIMEOUT);
 			assertThat(next).contains("no token");
-		}
-		finally {
-			outgoing.tryEmitComplete();
-			connection.dispose();
 		}
 		http.get()
 			.uri("/notifications")
