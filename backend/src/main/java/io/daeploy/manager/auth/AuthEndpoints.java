@@ -175,11 +175,7 @@ class AuthEndpoints {
 	}
 
 	private static String bearer(ServerRequest request) {
-		String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
-			return header.substring(7).strip();
-		}
-		return null;
+		return ForwardAuth.bearerToken(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
 	}
 
 	private static String firstOr(MultiValueMap<String, String> form, String key, String fallback) {

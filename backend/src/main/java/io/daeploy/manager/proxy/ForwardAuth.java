@@ -19,6 +19,18 @@ public interface ForwardAuth {
 	Mono<Decision> check(String cookie, String bearer, String uri);
 
 	/**
+	 * The token of an {@code Authorization: Bearer ...} header, as both proxies read it.
+	 * @param header the header's value, or {@code null}
+	 * @return the token, or {@code null} when the header carries none
+	 */
+	static String bearerToken(String header) {
+		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
+			return header.substring(7).strip();
+		}
+		return null;
+	}
+
+	/**
 	 * What to do with a request.
 	 *
 	 * @param status 200 to let it through; 401 for a bad bearer token; 303 to send a

@@ -46,14 +46,18 @@ class ServiceWatch {
 	 * @param version service version
 	 */
 	void expectStop(String name, String version) {
-		this.expected.put(ContainerStateCache.key(name, version), Instant.now().plus(EXPECTED_FOR));
+		Instant now = Instant.now();
+		this.expected.values().removeIf((until) -> until.isBefore(now));
+		this.expected.put(ContainerStateCache.key(name, version), now.plus(EXPECTED_FOR));
 	}
 
 	private void seen(ContainerEvent event) {
 		if (!event.died()) {
 			return;
 		}
-		Instant until = this.expected.get(ContainerStateCache.key(event.name(), event.version()));
+		// an announced stop is used up by its one stop, so the map holds only stops under
+		// way
+		Instant until = this.expected.remove(ContainerStateCache.key(event.name(), event.version()));
 		if (until != null && until.isAfter(Instant.now())) {
 			return;
 		}

@@ -445,11 +445,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 	}
 
 	private static String bearer(HttpHeaders headers) {
-		String header = headers.get(HttpHeaderNames.AUTHORIZATION);
-		if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7) {
-			return header.substring(7).strip();
-		}
-		return null;
+		return ForwardAuth.bearerToken(headers.get(HttpHeaderNames.AUTHORIZATION));
 	}
 
 	/**
