@@ -1,27 +1,29 @@
 package io.daeploy.manager.notification.delivery;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeoutException;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 
 import io.daeploy.manager.notification.ManagerNotifier;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.notification.Notification;
 import io.daeploy.manager.notification.NotificationDelivery;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufMono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,14 +41,19 @@ import org.springframework.util.StringUtils;
  * errors, timeouts and 5xx answers are retried with exponential backoff, other answers
  * are not. When it gives up it logs a warning and completes: a webhook never fails a
  * raise. A URL that is not http or https is reported at start (log and manager
- * notification) and disables the webhook.
+ * notification) and disables the webhook. At most {@value #MAX_IN_FLIGHT} posts are under
+ * way at once and {@value #MAX_WAITING} wait; beyond that a raise is not posted (logged).
  */
 @Component
 class WebhookDelivery implements NotificationDelivery, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(WebhookDelivery.class);
 
-	private static final int MAX_CONNECTIONS = 8;
+	static final int MAX_IN_FLIGHT = 8;
+
+	static final int MAX_WAITING = 1000;
+
+	private static final int MAX_ANSWER = 4096;
 
 	private final DaeployProperties.Webhook settings;
 
@@ -58,9 +65,13 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 
 	private final String problem;
 
-	private final ConnectionProvider connections;
+	private final ExecutorService executor;
 
 	private final HttpClient client;
+
+	private final Sinks.Many<Job> queue;
+
+	private final Disposable posting;
 
 	@Autowired
 	WebhookDelivery(DaeployProperties properties, ObjectProvider<JsonMapper> json,
@@ -86,21 +97,30 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 		this.uri = uri;
 		this.problem = problem;
 		if (uri != null) {
-			this.connections = ConnectionProvider.builder("daeploy-webhook")
-				.maxConnections(MAX_CONNECTIONS)
-				.pendingAcquireMaxCount(1000)
-				.maxIdleTime(Duration.ofSeconds(30))
+			this.executor = Executors.newFixedThreadPool(2, (task) -> {
+				Thread thread = new Thread(task, "webhook");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.client = HttpClient.newBuilder()
+				.connectTimeout(settings.timeout())
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.executor(this.executor)
 				.build();
-			int connectMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-			this.client = HttpClient.create(this.connections)
-				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
-				.followRedirect(false)
-				.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-					.set(HttpHeaderNames.USER_AGENT, "daeploy-manager"));
+			// one queue of posts, a few at a time, so a burst of raises cannot open a
+			// connection each
+			this.queue = Sinks.many().unicast().onBackpressureBuffer();
+			this.posting = this.queue.asFlux()
+				.onBackpressureBuffer(MAX_WAITING,
+						(dropped) -> logger.warn("Too many notifications wait for the webhook; one is not posted"))
+				.flatMap((job) -> job.post().doFinally((signal) -> job.done().tryEmitEmpty()), MAX_IN_FLIGHT)
+				.subscribe();
 		}
 		else {
-			this.connections = null;
+			this.executor = null;
 			this.client = null;
+			this.queue = null;
+			this.posting = null;
 		}
 	}
 
@@ -149,7 +169,7 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 		if (this.client == null) {
 			return Mono.empty();
 		}
-		return Mono.fromCallable(() -> this.json.writeValueAsString(Payload.of(notification)))
+		Mono<Void> post = Mono.fromCallable(() -> this.json.writeValueAsString(Payload.of(notification)))
 			.flatMap((body) -> attempt(body).timeout(this.settings.timeout())
 				.retryWhen(Retry.backoff(Math.max(0, this.settings.retries()), this.settings.backoff())
 					.filter((ex) -> !(ex instanceof RejectedException))
@@ -163,15 +183,27 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 				return Mono.empty();
 			})
 			.then();
+		return Mono.defer(() -> {
+			Job job = new Job(post, Sinks.empty());
+			synchronized (this.queue) {
+				if (this.queue.tryEmitNext(job).isFailure()) {
+					return Mono.empty();
+				}
+			}
+			return job.done().asMono();
+		});
 	}
 
 	private Mono<Void> attempt(String body) {
-		return this.client.post()
-			.uri(this.uri)
-			.send(ByteBufMono.fromString(Mono.just(body), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT))
-			.responseSingle((response, content) -> content.asString()
-				.defaultIfEmpty("")
-				.map((text) -> new Answer(response.status().code(), text)))
+		HttpRequest request = HttpRequest.newBuilder(this.uri)
+			.timeout(this.settings.timeout())
+			.header("Content-Type", "application/json")
+			.header("User-Agent", "daeploy-manager")
+			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.build();
+		return Mono.fromFuture(() -> this.client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()))
+			.publishOn(Schedulers.boundedElastic())
+			.map((response) -> new Answer(response.statusCode(), head(response.body())))
 			.flatMap((answer) -> {
 				if (answer.status() >= 200 && answer.status() < 300) {
 					return Mono.empty();
@@ -183,8 +215,20 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 			});
 	}
 
+	/**
+	 * The start of an answer's body, for the log; the rest is not read.
+	 */
+	private static String head(InputStream body) {
+		try (body) {
+			return new String(body.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
 	private static String describe(Throwable ex) {
-		if (ex instanceof TimeoutException) {
+		if (ex instanceof TimeoutException || ex instanceof java.net.http.HttpTimeoutException) {
 			return "no answer in time";
 		}
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
@@ -192,8 +236,11 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 
 	@Override
 	public void destroy() {
-		if (this.connections != null) {
-			this.connections.disposeLater().block(Duration.ofSeconds(5));
+		if (this.posting != null) {
+			this.posting.dispose();
+		}
+		if (this.executor != null) {
+			this.executor.shutdownNow();
 		}
 	}
 
@@ -226,6 +273,12 @@ class WebhookDelivery implements NotificationDelivery, DisposableBean {
 	}
 
 	private record Answer(int status, String body) {
+	}
+
+	/**
+	 * A post waiting for its turn, and what tells its raiser it is over.
+	 */
+	private record Job(Mono<Void> post, Sinks.Empty<Void> done) {
 	}
 
 	/**
