@@ -5,15 +5,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.daeploy.manager.config.DaeployProperties;
-import io.daeploy.manager.notification.Notification;
-import io.daeploy.manager.notification.NotificationService;
 import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
 import io.daeploy.manager.proxy.traefik.TraefikProxy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerInitializedEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,7 +33,7 @@ class ProxyConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	ProxyConnector proxyConnector(DaeployProperties properties, Environment environment, ForwardAuth forwardAuth,
-			TrafficStats stats, ObjectProvider<NotificationService> notifications) {
+			TrafficStats stats, ApplicationEventPublisher events) {
 		String mode = mode(properties, environment);
 		DaeployProperties.Proxy proxy = properties.proxy();
 		Path traefik = switch (mode) {
@@ -51,8 +49,7 @@ class ProxyConfiguration {
 			return new TraefikProxy(properties, traefik, stats, (message) -> {
 				logger.error("Traefik crashed: " + message + "; restarting it");
 				try {
-					notifications.ifAvailable((service) -> service.raiseManager(Notification.Severity.WARNING,
-							"Traefik crashed: " + message + "; restarting it"));
+					events.publishEvent(new ProxyIncident("Traefik crashed: " + message + "; restarting it"));
 				}
 				catch (RuntimeException ex) {
 					// the manager is shutting down
