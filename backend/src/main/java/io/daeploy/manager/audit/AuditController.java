@@ -1,7 +1,7 @@
 package io.daeploy.manager.audit;
 
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import reactor.core.publisher.Mono;
 
 import org.springframework.graphql.data.method.annotation.Argument;

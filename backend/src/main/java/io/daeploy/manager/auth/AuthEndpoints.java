@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.ForwardAuth;
-import io.daeploy.manager.system.DaeployException;
+import io.daeploy.manager.error.DaeployException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.daeploy.manager.config.DaeployProperties;
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
@@ -160,9 +160,9 @@ public class UserService implements SmartInitializingSingleton {
 	public Mono<User> createUser(String username, String password, Role role) {
 		return Mono.defer(() -> {
 			checkUsername(username);
-			checkPassword("input.password", password);
+			checkPassword("password", password);
 			if (role == Role.SERVICE) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.role",
+				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "role",
 						"A user's role is ADMIN or USER; SERVICE is for service tokens");
 			}
 			return this.users.find(username)
@@ -176,7 +176,7 @@ public class UserService implements SmartInitializingSingleton {
 	@PreAuthorize("hasRole('ADMIN')")
 	public Mono<User> setPassword(String username, String password) {
 		return Mono.defer(() -> {
-			checkPassword("input.password", password);
+			checkPassword("password", password);
 			return findUser(username)
 				.flatMap((user) -> hash(password).flatMap((hash) -> this.users.updatePassword(user.id(), hash))
 					.then(this.tokens.revokeAllOf(user.id()))
@@ -202,7 +202,7 @@ public class UserService implements SmartInitializingSingleton {
 	@PreAuthorize("isAuthenticated() and hasAnyRole('ADMIN', 'USER')")
 	public Mono<User> changePassword(String currentPassword, String newPassword) {
 		return Mono.defer(() -> {
-			checkPassword("input.newPassword", newPassword);
+			checkPassword("newPassword", newPassword);
 			return currentUser().flatMap((user) -> this.users.passwordHash(user.id())
 				.flatMap((hash) -> matches(currentPassword, hash))
 				.flatMap((ok) -> ok ? hash(newPassword)
@@ -232,11 +232,10 @@ public class UserService implements SmartInitializingSingleton {
 	public Mono<TokenService.Issued> createApiToken(String name, Integer expiresInDays) {
 		return Mono.defer(() -> {
 			if (name == null || name.isBlank() || name.length() > 100) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.name",
-						"A token name has 1 to 100 characters");
+				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "name", "A token name has 1 to 100 characters");
 			}
 			if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.expiresInDays",
+				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "expiresInDays",
 						"A token expires in 1 to 3650 days, or never when left out");
 			}
 			return currentUser().flatMap((user) -> this.tokens.issueApiToken(user.id(), user.username(), user.role(),
@@ -279,7 +278,7 @@ public class UserService implements SmartInitializingSingleton {
 
 	private static void checkUsername(String username) {
 		if (username == null || !USERNAME.matcher(username).matches()) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.username",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "username",
 					"A user name has 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter "
 							+ "or digit");
 		}

@@ -81,9 +81,26 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 *
 	 * @param host the engine's address; defaults to {@code DOCKER_HOST} or the local
 	 * socket ({@code DAEPLOY_DOCKER_HOST})
-	 * @param network the bridge network services join ({@code DAEPLOY_DOCKER_NETWORK})
+	 * @param network the bridge network services join; when unset
+	 * {@code daeploy-network}, or {@code daeploy-<instance>-network} outside the default
+	 * instance ({@code DAEPLOY_DOCKER_NETWORK})
+	 * @param maxLogStreams the most service log streams open at once; each holds a thread
+	 * while it waits for a line ({@code DAEPLOY_DOCKER_MAX_LOG_STREAMS})
 	 */
-	public record Docker(String host, @DefaultValue("daeploy-network") String network) {
+	public record Docker(String host, String network, @DefaultValue("256") int maxLogStreams) {
+
+		/**
+		 * The network services of an instance join.
+		 * @param instance the manager's instance
+		 * @return the configured network, else the instance's own
+		 */
+		public String network(String instance) {
+			if (this.network != null && !this.network.isBlank()) {
+				return this.network;
+			}
+			return "default".equals(instance) ? "daeploy-network" : "daeploy-" + instance + "-network";
+		}
+
 	}
 
 	/**

@@ -1,8 +1,10 @@
-package io.daeploy.manager.system;
+package io.daeploy.manager.error;
 
 /**
- * An expected failure of a domain operation: it reaches the client as a GraphQL error
- * with a stable {@code extensions.code}, and the operation has changed nothing.
+ * An expected failure of a domain operation: it reaches the client as an error with a
+ * stable code (GraphQL: {@code extensions.code}), and the operation has changed nothing.
+ * Domain code names input fields plainly ({@code name}, {@code env[2]}); each API adapter
+ * places them in its own request (GraphQL: {@code input.name}).
  */
 public class DaeployException extends RuntimeException {
 
@@ -23,7 +25,7 @@ public class DaeployException extends RuntimeException {
 	/**
 	 * A validation failure of one input field.
 	 * @param code the code
-	 * @param field the input field's path, e.g. {@code input.name}
+	 * @param field the input field's path, e.g. {@code name} or {@code volumes[0].source}
 	 * @param message what is wrong
 	 * @return the exception
 	 */

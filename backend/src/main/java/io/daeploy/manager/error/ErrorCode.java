@@ -1,34 +1,54 @@
-package io.daeploy.manager.system;
-
-import org.springframework.graphql.execution.ErrorType;
+package io.daeploy.manager.error;
 
 /**
  * Stable error codes clients see in {@code extensions.code}; the schema's
- * {@code ErrorCode} enum documents each.
+ * {@code ErrorCode} enum documents each. Each code belongs to a {@link Kind}, which the
+ * API adapters map to their own classification (GraphQL error types, HTTP statuses).
  */
 public enum ErrorCode {
 
-	INVALID_INPUT(ErrorType.BAD_REQUEST), INVALID_NAME(ErrorType.BAD_REQUEST), INVALID_VERSION(ErrorType.BAD_REQUEST),
-	IMAGE_NOT_FOUND(ErrorType.NOT_FOUND), SERVICE_EXISTS(ErrorType.BAD_REQUEST), SERVICE_NOT_FOUND(ErrorType.NOT_FOUND),
-	MAIN_HAS_SHADOWS(ErrorType.BAD_REQUEST), RUNTIME_UNAVAILABLE(ErrorType.INTERNAL_ERROR),
-	RUNTIME_ERROR(ErrorType.BAD_REQUEST), UNAUTHENTICATED(ErrorType.UNAUTHORIZED), FORBIDDEN(ErrorType.FORBIDDEN),
-	INVALID_CREDENTIALS(ErrorType.UNAUTHORIZED), TOO_MANY_ATTEMPTS(ErrorType.FORBIDDEN),
-	USER_NOT_FOUND(ErrorType.NOT_FOUND), USER_EXISTS(ErrorType.BAD_REQUEST), ADMIN_PROTECTED(ErrorType.FORBIDDEN),
-	TOKEN_NOT_FOUND(ErrorType.NOT_FOUND), NOTIFICATION_NOT_FOUND(ErrorType.NOT_FOUND),
-	CONTAINER_NOT_FOUND(ErrorType.NOT_FOUND), INTERNAL(ErrorType.INTERNAL_ERROR);
+	INVALID_INPUT(Kind.BAD_REQUEST), INVALID_NAME(Kind.BAD_REQUEST), INVALID_VERSION(Kind.BAD_REQUEST),
+	IMAGE_NOT_FOUND(Kind.NOT_FOUND), SERVICE_EXISTS(Kind.BAD_REQUEST), SERVICE_NOT_FOUND(Kind.NOT_FOUND),
+	MAIN_HAS_SHADOWS(Kind.BAD_REQUEST), RUNTIME_UNAVAILABLE(Kind.INTERNAL), RUNTIME_ERROR(Kind.BAD_REQUEST),
+	UNAUTHENTICATED(Kind.UNAUTHENTICATED), FORBIDDEN(Kind.FORBIDDEN), INVALID_CREDENTIALS(Kind.UNAUTHENTICATED),
+	TOO_MANY_ATTEMPTS(Kind.FORBIDDEN), USER_NOT_FOUND(Kind.NOT_FOUND), USER_EXISTS(Kind.BAD_REQUEST),
+	ADMIN_PROTECTED(Kind.FORBIDDEN), TOKEN_NOT_FOUND(Kind.NOT_FOUND), NOTIFICATION_NOT_FOUND(Kind.NOT_FOUND),
+	CONTAINER_NOT_FOUND(Kind.NOT_FOUND), INTERNAL(Kind.INTERNAL);
 
-	private final ErrorType type;
+	private final Kind kind;
 
-	ErrorCode(ErrorType type) {
-		this.type = type;
+	ErrorCode(Kind kind) {
+		this.kind = kind;
 	}
 
 	/**
-	 * The classification GraphQL clients see beside the code.
-	 * @return the error type
+	 * What sort of failure this is, for the adapters' classification.
+	 * @return the kind
 	 */
-	public ErrorType type() {
-		return this.type;
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * The sorts of failure, independent of any API.
+	 */
+	public enum Kind {
+
+		/** The caller sent something wrong; sending it again fails again. */
+		BAD_REQUEST,
+
+		/** What the caller named does not exist. */
+		NOT_FOUND,
+
+		/** The caller is not known: no, or no valid, credentials. */
+		UNAUTHENTICATED,
+
+		/** The caller is known but may not do this. */
+		FORBIDDEN,
+
+		/** The manager or something it depends on failed. */
+		INTERNAL
+
 	}
 
 }

@@ -2,13 +2,12 @@ package io.daeploy.manager.logs;
 
 import java.time.Instant;
 
-import io.daeploy.manager.runtime.ContainerSpec;
 import io.daeploy.manager.runtime.LogLine;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
 import io.daeploy.manager.service.ServiceManager;
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -49,13 +48,12 @@ public class LogService {
 			.then(this.services.get(name, version))
 			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.SERVICE_NOT_FOUND,
 					"No service " + name + " with version " + version + " is deployed")))
-			.flatMap((service) -> this.runtime.inspect(ContainerSpec.containerName(name, version)))
+			.flatMap((service) -> this.runtime.inspect(name, version))
 			.onErrorMap(RuntimeFailure.class,
 					(ex) -> new DaeployException(ErrorCode.RUNTIME_UNAVAILABLE, ex.getMessage(), null, ex))
 			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.CONTAINER_NOT_FOUND,
 					"Service " + name + " " + version + " has no container to read logs from")))
-			.flatMapMany(
-					(container) -> this.runtime.logs(ContainerSpec.containerName(name, version), tail, since, follow))
+			.flatMapMany((container) -> this.runtime.logs(name, version, tail, since, follow))
 			.onErrorMap(RuntimeFailure.class,
 					(ex) -> new DaeployException(ErrorCode.RUNTIME_ERROR, ex.getMessage(), null, ex));
 	}

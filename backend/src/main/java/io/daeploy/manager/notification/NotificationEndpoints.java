@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.daeploy.manager.notification.Notification.Severity;
-import io.daeploy.manager.system.DaeployException;
+import io.daeploy.manager.error.DaeployException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -193,17 +193,17 @@ class NotificationEndpoints {
 	}
 
 	/**
-	 * The original's name of an input field, e.g. {@code msg} for {@code input.message}.
+	 * The original's name of an input field, e.g. {@code msg} for {@code message}.
 	 */
 	private static String restField(String field) {
 		if (field == null) {
 			return null;
 		}
 		return switch (field) {
-			case "input.message" -> "msg";
-			case "input.serviceName" -> "service_name";
-			case "input.serviceVersion" -> "service_version";
-			default -> field.substring(field.indexOf('.') + 1);
+			case "message" -> "msg";
+			case "serviceName" -> "service_name";
+			case "serviceVersion" -> "service_version";
+			default -> field;
 		};
 	}
 

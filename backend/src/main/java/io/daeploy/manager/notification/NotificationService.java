@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Set;
 
 import io.daeploy.manager.auth.Caller;
+import io.daeploy.manager.proxy.ProxyIncident;
 import io.daeploy.manager.auth.Role;
 import io.daeploy.manager.notification.Notification.Severity;
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -24,6 +25,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
@@ -87,6 +89,15 @@ public class NotificationService implements ManagerNotifier {
 	@Override
 	public void raise(Severity severity, String message) {
 		raiseManager(severity, message);
+	}
+
+	/**
+	 * Tells users about a proxy incident, such as Traefik crashing.
+	 * @param incident what happened
+	 */
+	@EventListener
+	void onProxyIncident(ProxyIncident incident) {
+		raiseManager(Severity.WARNING, incident.message());
 	}
 
 	/**
@@ -154,9 +165,9 @@ public class NotificationService implements ManagerNotifier {
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<Long> delete(String id) {
 		return Mono.defer(() -> {
-			long key = parseId(id, "input.id");
+			long key = parseId(id, "id");
 			return this.store.delete(key)
-				.flatMap((deleted) -> deleted ? Mono.just(key) : Mono.error(notFound(id, "input.id")));
+				.flatMap((deleted) -> deleted ? Mono.just(key) : Mono.error(notFound(id, "id")));
 		});
 	}
 
@@ -231,10 +242,10 @@ public class NotificationService implements ManagerNotifier {
 	private static Notification validate(Raise raise, Caller caller) {
 		String message = raise.message();
 		if (message == null || message.isBlank()) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.message", "The message is empty");
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "message", "The message is empty");
 		}
 		if (message.length() > MAX_MESSAGE) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.message",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "message",
 					"The message is longer than " + MAX_MESSAGE + " characters");
 		}
 		String name = raise.serviceName();
@@ -245,42 +256,42 @@ public class NotificationService implements ManagerNotifier {
 			String ownVersion = (colon >= 0) ? caller.name().substring(colon + 1) : "";
 			if (name != null && !name.equals(ownName)) {
 				throw new DaeployException(ErrorCode.FORBIDDEN,
-						"A service raises notifications as itself only (" + ownName + ")", "input.serviceName", null);
+						"A service raises notifications as itself only (" + ownName + ")", "serviceName", null);
 			}
 			if (version != null && !version.equals(ownVersion)) {
 				throw new DaeployException(ErrorCode.FORBIDDEN,
-						"A service raises notifications as itself only (version " + ownVersion + ")",
-						"input.serviceVersion", null);
+						"A service raises notifications as itself only (version " + ownVersion + ")", "serviceVersion",
+						null);
 			}
 			name = ownName;
 			version = ownVersion;
 		}
 		else if (name == null) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.serviceName",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "serviceName",
 					"Name the service the notification is about");
 		}
 		if (name.isBlank() || name.length() > MAX_NAME) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.serviceName",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "serviceName",
 					"The service name must have 1 to " + MAX_NAME + " characters");
 		}
 		version = (version != null) ? version : "";
 		if (version.length() > MAX_NAME) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.serviceVersion",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "serviceVersion",
 					"The service version must have at most " + MAX_NAME + " characters");
 		}
 		int timer = (raise.timer() != null) ? raise.timer() : 0;
 		if (timer < 0 || timer > MAX_TIMER) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.timer",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "timer",
 					"The timer must be 0 to " + MAX_TIMER + " seconds");
 		}
 		List<String> emails = (raise.emails() != null) ? raise.emails() : List.of();
 		if (emails.size() > MAX_RECIPIENTS) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.emails",
+			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "emails",
 					"At most " + MAX_RECIPIENTS + " recipients");
 		}
 		for (String email : emails) {
 			if (!plausibleAddress(email)) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.emails",
+				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "emails",
 						"Not an e-mail address: '" + email + "'");
 			}
 		}

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What to run for one service version. The connector adds its own labels, network, log
- * rotation and port publishing.
+ * What to run for one service version. The connector names the container and adds its own
+ * labels, network, log rotation and port publishing.
  *
  * @param name service name
  * @param version service version
@@ -22,24 +22,6 @@ import java.util.Map;
 public record ContainerSpec(String name, String version, String image, int port, Map<String, String> env,
 		List<String> command, List<VolumeMount> volumes, Map<String, String> labels, RestartPolicy restartPolicy,
 		Long memoryBytes, Long nanoCpus) {
-
-	/**
-	 * The container name of a service version.
-	 * @param name service name
-	 * @param version service version
-	 * @return {@code daeploy-<name>-<version>}
-	 */
-	public static String containerName(String name, String version) {
-		return "daeploy-" + name + "-" + version;
-	}
-
-	/**
-	 * This spec's container name.
-	 * @return {@code daeploy-<name>-<version>}
-	 */
-	public String containerName() {
-		return containerName(this.name, this.version);
-	}
 
 	/**
 	 * A volume mount.

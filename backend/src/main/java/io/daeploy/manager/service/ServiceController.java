@@ -13,6 +13,7 @@ import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
 import org.springframework.stereotype.Controller;
 
 /**
@@ -25,9 +26,17 @@ class ServiceController {
 
 	private final TrafficStats traffic;
 
-	ServiceController(ServiceManager services, TrafficStats traffic) {
+	private final ServiceEvents events;
+
+	ServiceController(ServiceManager services, TrafficStats traffic, ServiceEvents events) {
 		this.services = services;
 		this.traffic = traffic;
+		this.events = events;
+	}
+
+	@SubscriptionMapping
+	Flux<ServiceEvents.ServiceEvent> serviceEvents(@Argument String name) {
+		return this.events.events(name);
 	}
 
 	@QueryMapping

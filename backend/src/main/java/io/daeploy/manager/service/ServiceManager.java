@@ -21,8 +21,8 @@ import io.daeploy.manager.runtime.ContainerStateCache;
 import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
@@ -38,27 +38,11 @@ import org.springframework.stereotype.Service;
 @Service
 public class ServiceManager {
 
-	/**
-	 * Environment variables the manager gives every service; they win over the user's.
-	 */
-	static final List<String> MANAGER_ENV = List.of("daeploy.name", "daeploy.version", "daeploy.auth",
-			"DAEPLOY_MANAGER_URL", "DAEPLOY_MANAGER_HOSTNAME");
-
-	private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
-
-	private static final Pattern VOLUME_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-
-	private static final Pattern IMAGE = Pattern.compile("[^\\s\\x00]{1,255}");
-
-	private static final long MIB = 1024L * 1024L;
-
 	private static final Log logger = LogFactory.getLog(ServiceManager.class);
 
 	private final ServiceStore store;
 
 	private final RuntimeConnector runtime;
-
-	private final DaeployProperties properties;
 
 	private final TokenService tokens;
 
@@ -66,22 +50,31 @@ public class ServiceManager {
 
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-	private final ProxyConnector proxy;
-
 	private final TrafficStats traffic;
 
 	private final ServiceWatch watch;
 
-	ServiceManager(ServiceStore store, RuntimeConnector runtime, DaeployProperties properties, TokenService tokens,
-			ContainerStateCache cache, ProxyConnector proxy, TrafficStats traffic, ServiceWatch watch) {
-		this.watch = watch;
-		this.proxy = proxy;
-		this.traffic = traffic;
-		this.cache = cache;
+	private final ServiceValidator validator;
+
+	private final ServiceContainers containers;
+
+	private final ServiceViews views;
+
+	private final ServiceRouting routing;
+
+	ServiceManager(ServiceStore store, RuntimeConnector runtime, TokenService tokens, ContainerStateCache cache,
+			TrafficStats traffic, ServiceWatch watch, ServiceContainers containers, ServiceViews views,
+			ServiceRouting routing) {
 		this.store = store;
 		this.runtime = runtime;
-		this.properties = properties;
 		this.tokens = tokens;
+		this.cache = cache;
+		this.traffic = traffic;
+		this.watch = watch;
+		this.containers = containers;
+		this.views = views;
+		this.routing = routing;
+		this.validator = new ServiceValidator(new HashSet<>(runtime.reservedLabels()));
 	}
 
 	/**
@@ -93,7 +86,7 @@ public class ServiceManager {
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ServiceView> deploy(DeployRequest request) {
 		return Mono.defer(() -> {
-			DeploySpec spec = validate(request);
+			DeploySpec spec = this.validator.validate(request);
 			String key = request.name() + "\n" + request.version();
 			if (!this.inFlight.add(key)) {
 				return Mono.error(exists(request.name(), request.version()));
@@ -117,8 +110,8 @@ public class ServiceManager {
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Flux<ServiceView> list(String name) {
 		Flux<ServiceRecord> rows = (name != null) ? this.store.findByName(name) : this.store.findAll();
-		return Mono.zip(rows.collectList(), containers())
-			.flatMapMany((both) -> Flux.fromIterable(both.getT1()).map((row) -> view(row, both.getT2())));
+		return Mono.zip(rows.collectList(), this.views.containers())
+			.flatMapMany((both) -> Flux.fromIterable(both.getT1()).map((row) -> this.views.view(row, both.getT2())));
 	}
 
 	/**
@@ -129,7 +122,8 @@ public class ServiceManager {
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ServiceView> get(String name, String version) {
-		return this.store.find(name, version).flatMap((row) -> containers().map((containers) -> view(row, containers)));
+		return this.store.find(name, version)
+			.flatMap((row) -> this.views.containers().map((all) -> this.views.view(row, all)));
 	}
 
 	/**
@@ -141,7 +135,7 @@ public class ServiceManager {
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ContainerDetails> inspect(String name, String version) {
-		return this.runtime.inspect(ContainerSpec.containerName(name, version)).map(ServiceManager::masked);
+		return this.runtime.inspect(name, version).map(ServiceManager::masked);
 	}
 
 	/**
@@ -155,8 +149,7 @@ public class ServiceManager {
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<Boolean> kill(String name, String version, boolean removeImage, String newMain) {
 		return Mono.defer(() -> {
-			ServiceNames.checkName("input.name", name);
-			ServiceNames.checkVersion("input.version", version);
+			ServiceValidator.checkIdentity(name, version);
 			return this.store.findByName(name).collectList();
 		}).flatMap((versions) -> {
 			ServiceRecord row = versions.stream().filter((v) -> v.version().equals(version)).findFirst().orElse(null);
@@ -171,16 +164,19 @@ public class ServiceManager {
 								+ " version of " + name + " and shadows run; name the new main version to kill it"));
 				}
 				if (newMain.equals(version) || versions.stream().noneMatch((v) -> v.version().equals(newMain))) {
-					return Mono.error(DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.newMain",
+					return Mono.error(DaeployException.invalid(ErrorCode.INVALID_INPUT, "newMain",
 							"The new main must be another deployed version of " + name));
 				}
 				handOver = this.store.assignMain(name, newMain);
 			}
-			// the container goes first: when the runtime refuses, nothing has changed
+			// the container goes first: when the runtime refuses, nothing has changed;
+			// then
+			// the version is unrouted before its row goes
 			this.watch.expectStop(name, version);
-			return this.runtime.remove(row.containerName())
+			return this.runtime.remove(name, version)
 				.onErrorMap(RuntimeFailure.class, ServiceManager::translate)
 				.doOnNext((removed) -> this.cache.removed(name, version))
+				.then(this.routing.routed())
 				.then(handOver)
 				.then(this.store.delete(name, version))
 				.doOnSuccess((deleted) -> this.traffic.forget(name + "_" + version))
@@ -198,8 +194,7 @@ public class ServiceManager {
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<MainSwitch> assignMain(String name, String version) {
 		return Mono.defer(() -> {
-			ServiceNames.checkName("input.name", name);
-			ServiceNames.checkVersion("input.version", version);
+			ServiceValidator.checkIdentity(name, version);
 			return this.store.findByName(name).collectList();
 		}).flatMap((versions) -> {
 			ServiceRecord target = versions.stream()
@@ -211,11 +206,13 @@ public class ServiceManager {
 			}
 			ServiceRecord previous = versions.stream().filter(ServiceRecord::main).findFirst().orElse(null);
 			Mono<Void> change = target.main() ? Mono.empty() : this.store.assignMain(name, version);
-			return change.then(containers()).flatMap((containers) -> this.store.find(name, version).map((main) -> {
-				ServiceView before = (previous == null || previous.version().equals(version)) ? null
-						: view(previous.withMain(false), containers);
-				return new MainSwitch(view(main, containers), before);
-			}));
+			return change.then(this.routing.routed())
+				.then(this.views.containers())
+				.flatMap((all) -> this.store.find(name, version).map((main) -> {
+					ServiceView before = (previous == null || previous.version().equals(version)) ? null
+							: this.views.view(previous.withMain(false), all);
+					return new MainSwitch(this.views.view(main, all), before);
+				}));
 		}).doOnNext((change) -> {
 			if (change.previousMain() != null) {
 				logger.info("Main version of " + name + " is now " + version + " (was "
@@ -238,61 +235,26 @@ public class ServiceManager {
 	public record MainSwitch(ServiceView main, ServiceView previousMain) {
 	}
 
-	/**
-	 * What to run for a stored service version.
-	 * @param service the version
-	 * @param token the service's own token, for {@code daeploy.auth}
-	 * @return the container spec
-	 */
-	ContainerSpec containerSpec(ServiceRecord service, String token) {
-		Map<String, String> env = new LinkedHashMap<>();
-		for (DeployRequest.EnvVar variable : service.spec().env()) {
-			env.put(variable.name(), variable.value());
-		}
-		env.put("daeploy.auth", token);
-		env.put("daeploy.name", service.name());
-		env.put("daeploy.version", service.version());
-		env.put("DAEPLOY_MANAGER_URL", managerUrl());
-		env.put("DAEPLOY_MANAGER_HOSTNAME", this.properties.hostName());
-		Map<String, String> labels = new LinkedHashMap<>();
-		for (DeployRequest.Label label : service.spec().labels()) {
-			labels.put(label.key(), label.value());
-		}
-		List<ContainerSpec.VolumeMount> volumes = service.spec()
-			.volumes()
-			.stream()
-			.map((volume) -> new ContainerSpec.VolumeMount(volume.source(), volume.target(),
-					Boolean.TRUE.equals(volume.readOnly())))
-			.toList();
-		return new ContainerSpec(service.name(), service.version(), service.image(), service.port(), env,
-				service.spec().command(), volumes, labels, service.spec().restartPolicy(), service.spec().memoryBytes(),
-				service.spec().nanoCpus());
-	}
-
-	/**
-	 * Reads every container of this manager in one runtime call.
-	 * @return the containers, or {@link Containers#UNAVAILABLE} when the runtime does not
-	 * answer
-	 */
-	Mono<Containers> containers() {
-		return this.cache.containers()
-			.map((byKey) -> new Containers(true, byKey))
-			.onErrorResume(RuntimeFailure.class, (ex) -> Mono.just(Containers.UNAVAILABLE));
-	}
-
 	private Mono<ServiceView> start(ServiceRecord service) {
 		return this.tokens.issueServiceToken(service.name(), service.version()).flatMap((issued) -> {
 			ServiceRecord withToken = service.withTokenId(issued.record().id());
-			return this.runtime.deploy(containerSpec(withToken, issued.token()))
+			return this.runtime.deploy(this.containers.spec(withToken, issued.token()))
 				.onErrorMap(RuntimeFailure.class,
 						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
 								: translate(ex))
-				.doOnNext(this.cache::started)
+				.doOnNext(this.cache::observed)
 				.flatMap((container) -> this.store.insert(withToken)
-					.onErrorResume((ex) -> this.runtime.remove(container.id()).onErrorComplete().then(Mono.error(ex)))
-					.map((stored) -> view(stored,
-							new Containers(true,
-									Map.of(ContainerStateCache.key(stored.name(), stored.version()), container)))))
+					.onErrorResume((ex) -> this.runtime.remove(service.name(), service.version())
+						.onErrorComplete()
+						.then(Mono.error(ex)))
+					.flatMap((stored) -> this.routing.routed().then(this.views.containers()).map((all) -> {
+						// the cache may already know better than the deploy's own answer
+						ServiceViews.Containers known = all.byKey()
+							.containsKey(ContainerStateCache.key(stored.name(), stored.version())) ? all
+									: new ServiceViews.Containers(true, Map
+										.of(ContainerStateCache.key(stored.name(), stored.version()), container));
+						return this.views.view(stored, known);
+					})))
 				.onErrorResume((ex) -> this.tokens.revoke(issued.record().id()).onErrorComplete().then(Mono.error(ex)));
 		})
 			.doOnNext((view) -> logger.info("Deployed " + view.name() + " " + view.version() + " from " + view.image()
@@ -321,97 +283,6 @@ public class ServiceManager {
 			});
 	}
 
-	private ServiceView view(ServiceRecord row, Containers containers) {
-		ServiceState state;
-		if (!containers.available()) {
-			state = ServiceState.UNKNOWN;
-		}
-		else {
-			ContainerInfo container = containers.byKey().get(ContainerStateCache.key(row.name(), row.version()));
-			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
-		}
-		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state,
-				externalUrl() + "/services/" + row.name() + "_" + row.version() + "/", row.createdAt());
-	}
-
-	private String managerUrl() {
-		String host = this.properties.managerInContainer() ? "daeploy-manager" : "host.docker.internal";
-		return "http://" + host + ":" + this.proxy.httpPort();
-	}
-
-	private String externalUrl() {
-		return this.properties.externalUrl(this.proxy.httpPort());
-	}
-
-	private DeploySpec validate(DeployRequest request) {
-		ServiceNames.checkName("input.name", request.name());
-		ServiceNames.checkVersion("input.version", request.version());
-		if (request.image() == null || !IMAGE.matcher(request.image()).matches()) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.image",
-					"The image must be a reference such as my_model:1.0.0, without spaces");
-		}
-		if (request.port() != null && (request.port() < 1 || request.port() > 65535)) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.port",
-					"The port must be between 1 and 65535");
-		}
-		List<DeployRequest.EnvVar> env = orEmpty(request.env());
-		for (int i = 0; i < env.size(); i++) {
-			if (!ENV_NAME.matcher(env.get(i).name()).matches() || env.get(i).value().indexOf('\0') >= 0) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.env[" + i + "]",
-						"An environment variable name must be non-empty and hold no '='");
-			}
-		}
-		if (request.command() != null && request.command().isEmpty()) {
-			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.command",
-					"The command must not be empty; leave it out to run the image's own");
-		}
-		List<DeployRequest.Volume> volumes = orEmpty(request.volumes());
-		for (int i = 0; i < volumes.size(); i++) {
-			DeployRequest.Volume volume = volumes.get(i);
-			if (!volume.target().startsWith("/") || volume.target().contains(":")) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.volumes[" + i + "].target",
-						"A volume target must be an absolute path inside the container");
-			}
-			if (!(volume.source().startsWith("/") && !volume.source().contains(":"))
-					&& !VOLUME_NAME.matcher(volume.source()).matches()) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.volumes[" + i + "].source",
-						"A volume source must be a volume name or an absolute host path");
-			}
-		}
-		List<DeployRequest.Label> labels = orEmpty(request.labels());
-		Set<String> reserved = new HashSet<>(this.runtime.reservedLabels());
-		for (int i = 0; i < labels.size(); i++) {
-			if (labels.get(i).key().isEmpty() || reserved.contains(labels.get(i).key())) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.labels[" + i + "].key",
-						"Label keys must be non-empty and not one of the manager's own: " + reserved);
-			}
-		}
-		Long memoryBytes = null;
-		Long nanoCpus = null;
-		if (request.resources() != null) {
-			Integer memoryMb = request.resources().memoryMb();
-			if (memoryMb != null && (memoryMb < 6 || memoryMb > 1_048_576)) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.resources.memoryMb",
-						"The memory limit must be between 6 MiB and 1 TiB");
-			}
-			Double cpus = request.resources().cpus();
-			if (cpus != null && (cpus.isNaN() || cpus < 0.01 || cpus > 1024)) {
-				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "input.resources.cpus",
-						"The CPU limit must be between 0.01 and 1024 cores");
-			}
-			memoryBytes = (memoryMb != null) ? memoryMb * MIB : null;
-			nanoCpus = (cpus != null) ? Math.round(cpus * 1e9) : null;
-		}
-		RestartPolicy restart = (request.restartPolicy() != null) ? request.restartPolicy()
-				: RestartPolicy.UNLESS_STOPPED;
-		return new DeploySpec(List.copyOf(env), (request.command() != null) ? List.copyOf(request.command()) : null,
-				List.copyOf(volumes), List.copyOf(labels), restart, memoryBytes, nanoCpus);
-	}
-
-	private static <T> List<T> orEmpty(List<T> list) {
-		return (list != null) ? list : List.of();
-	}
-
 	private static DaeployException exists(String name, String version) {
 		return new DaeployException(ErrorCode.SERVICE_EXISTS,
 				"Service " + name + " with version " + version + " is already deployed");
@@ -423,29 +294,14 @@ public class ServiceManager {
 			case IMAGE_NOT_FOUND -> ErrorCode.IMAGE_NOT_FOUND;
 			case CONFLICT, REFUSED -> ErrorCode.RUNTIME_ERROR;
 		};
-		return new DaeployException(code, failure.getMessage(),
-				(code == ErrorCode.IMAGE_NOT_FOUND) ? "input.image" : null, failure);
+		return new DaeployException(code, failure.getMessage(), (code == ErrorCode.IMAGE_NOT_FOUND) ? "image" : null,
+				failure);
 	}
 
 	private static ContainerDetails masked(ContainerDetails details) {
 		Map<String, String> env = new LinkedHashMap<>(details.env());
 		env.computeIfPresent("daeploy.auth", (name, value) -> "********");
-		return new ContainerDetails(details.id(), details.name(), details.imageId(), details.state(), details.running(),
-				details.startedAt(), details.finishedAt(), details.exitCode(), details.error(), details.restartCount(),
-				details.oomKilled(), details.publishedAddress(), details.restartPolicy(), details.command(), env,
-				details.labels());
-	}
-
-	/**
-	 * The runtime's containers of this manager, keyed by {@link ContainerStateCache#key}.
-	 *
-	 * @param available whether the runtime answered
-	 * @param byKey the containers
-	 */
-	record Containers(boolean available, Map<String, ContainerInfo> byKey) {
-
-		static final Containers UNAVAILABLE = new Containers(false, Map.of());
-
+		return details.withEnv(env);
 	}
 
 }

@@ -2,8 +2,8 @@ package io.daeploy.manager.service;
 
 import java.util.regex.Pattern;
 
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 
 /**
  * The rules for service names and versions. Names become parts of container names, image

@@ -9,11 +9,10 @@ import java.util.Set;
 
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerInfo;
-import io.daeploy.manager.runtime.ContainerSpec;
 import io.daeploy.manager.runtime.ContainerStateCache;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
-import io.daeploy.manager.system.DaeployException;
+import io.daeploy.manager.error.DaeployException;
 import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,12 +42,16 @@ class ServiceReconciler {
 
 	private final ServiceManager services;
 
+	private final ServiceContainers containers;
+
 	private volatile Disposable startup;
 
-	ServiceReconciler(ServiceStore store, RuntimeConnector runtime, ServiceManager services) {
+	ServiceReconciler(ServiceStore store, RuntimeConnector runtime, ServiceManager services,
+			ServiceContainers containers) {
 		this.store = store;
 		this.runtime = runtime;
 		this.services = services;
+		this.containers = containers;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -102,7 +105,7 @@ class ServiceReconciler {
 		Flux<String> recreate = Flux.fromIterable(rows)
 			.filter((row) -> !running.contains(ContainerStateCache.key(row.name(), row.version())))
 			.concatMap((row) -> this.services.serviceToken(row)
-				.flatMap((token) -> this.runtime.deploy(this.services.containerSpec(row, token)))
+				.flatMap((token) -> this.runtime.deploy(this.containers.spec(row, token)))
 				.map((container) -> row.name() + " " + row.version())
 				.doOnNext(report.recreated()::add)
 				.onErrorResume((ex) -> failed(report, row.name() + " " + row.version(), ex)));
@@ -112,21 +115,25 @@ class ServiceReconciler {
 	private Mono<String> adopt(ContainerInfo container) {
 		ServiceNames.checkName("label daeploy.name", container.name());
 		ServiceNames.checkVersion("label daeploy.version", container.version());
-		String containerName = ContainerSpec.containerName(container.name(), container.version());
-		return this.runtime.inspect(containerName)
+		return this.runtime.inspect(container.name(), container.version())
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("container vanished")))
 			.flatMap((details) -> this.store.insert(new ServiceRecord(null, container.name(), container.version(),
-					container.image(), (container.port() > 0) ? container.port() : 8000, false, spec(details),
+					details.image(), (details.port() > 0) ? details.port() : 8000, false, spec(details),
 					(container.createdAt() != null) ? container.createdAt() : Instant.now(), null)))
 			.map((row) -> row.name() + " " + row.version());
 	}
 
-	private DeploySpec spec(ContainerDetails details) {
+	/**
+	 * Every option a re-create needs, read back from an adopted container: environment
+	 * (but the manager's own), command, volumes, labels (but the manager's own), restart
+	 * policy and limits.
+	 */
+	DeploySpec spec(ContainerDetails details) {
 		Set<String> reserved = new HashSet<>(this.runtime.reservedLabels());
 		List<DeployRequest.EnvVar> env = details.env()
 			.entrySet()
 			.stream()
-			.filter((variable) -> !ServiceManager.MANAGER_ENV.contains(variable.getKey()))
+			.filter((variable) -> !ServiceContainers.MANAGER_ENV.contains(variable.getKey()))
 			.map((variable) -> new DeployRequest.EnvVar(variable.getKey(), variable.getValue()))
 			.toList();
 		List<DeployRequest.Label> labels = details.labels()
@@ -135,8 +142,12 @@ class ServiceReconciler {
 			.filter((label) -> !reserved.contains(label.getKey()))
 			.map((label) -> new DeployRequest.Label(label.getKey(), label.getValue()))
 			.toList();
-		return new DeploySpec(env, details.command().isEmpty() ? null : details.command(), List.of(), labels,
-				details.restartPolicy(), null, null);
+		List<DeployRequest.Volume> volumes = details.volumes()
+			.stream()
+			.map((mount) -> new DeployRequest.Volume(mount.source(), mount.target(), mount.readOnly()))
+			.toList();
+		return new DeploySpec(env, details.command().isEmpty() ? null : details.command(), volumes, labels,
+				details.restartPolicy(), details.memoryBytes(), details.nanoCpus());
 	}
 
 	private static Mono<String> failed(Report report, String service, Throwable ex) {

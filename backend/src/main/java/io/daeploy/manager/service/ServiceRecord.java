@@ -2,8 +2,6 @@ package io.daeploy.manager.service;
 
 import java.time.Instant;
 
-import io.daeploy.manager.runtime.ContainerSpec;
-
 /**
  * A stored service version.
  *
@@ -19,10 +17,6 @@ import io.daeploy.manager.runtime.ContainerSpec;
  */
 record ServiceRecord(Long id, String name, String version, String image, int port, boolean main, DeploySpec spec,
 		Instant createdAt, String tokenId) {
-
-	String containerName() {
-		return ContainerSpec.containerName(this.name, this.version);
-	}
 
 	ServiceRecord withMain(boolean isMain) {
 		return new ServiceRecord(this.id, this.name, this.version, this.image, this.port, isMain, this.spec,

@@ -3,6 +3,8 @@ package io.daeploy.manager.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.ProxyConnector;
@@ -11,18 +13,27 @@ import io.daeploy.manager.proxy.RouteTable.Backend;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerState;
 import io.daeploy.manager.runtime.ContainerStateCache;
+import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the proxy's {@link RouteTable} equal to what is stored and running: recomputed
- * from memory (stored rows plus the container cache) on every store change and every
- * container change, before the change's caller goes on, so a deploy that returns is
- * already routed and a killed version is unrouted before its row goes.
+ * Keeps the proxy's {@link RouteTable} equal to what is stored and running. It follows
+ * the store's and the container cache's change streams and recomputes the table from
+ * memory on a thread of its own, so neither the database's nor the runtime's threads ever
+ * write proxy files; a burst of changes costs one recomputation. Callers that must know
+ * their change is routed (a deploy before it returns, a kill before the row goes) wait
+ * for {@link #routed()}.
  */
 @Component
 class ServiceRouting {
@@ -37,6 +48,18 @@ class ServiceRouting {
 
 	private final boolean managerInContainer;
 
+	private final Scheduler scheduler = Schedulers.newSingle("routing", true);
+
+	/** Bumped by every change; the table computed after reading it covers that change. */
+	private final AtomicLong wanted = new AtomicLong();
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	/** The latest {@link #wanted} value a computed table covers. */
+	private final Sinks.Many<Long> done = Sinks.many().replay().latest();
+
+	private final Disposable following;
+
 	private RouteTable current;
 
 	ServiceRouting(ServiceStore store, ContainerStateCache containers, ProxyConnector proxy,
@@ -45,8 +68,7 @@ class ServiceRouting {
 		this.containers = containers;
 		this.proxy = proxy;
 		this.managerInContainer = properties.managerInContainer();
-		store.onChange(this::refresh);
-		containers.onChange(this::refresh);
+		this.following = Flux.merge(store.changes(), containers.changes()).subscribe((change) -> request());
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -54,18 +76,50 @@ class ServiceRouting {
 		this.store.findAll()
 			.then()
 			.subscribe(null, (ex) -> logger.warn("Could not load the services to route: " + ex.getMessage()),
-					this::refresh);
+					this::request);
+	}
+
+	@PreDestroy
+	void stop() {
+		this.following.dispose();
+		this.scheduler.dispose();
 	}
 
 	/**
-	 * Recomputes the table and hands it to the proxy when it changed.
+	 * Completes once the proxy routes a table computed after this call, so every change
+	 * made before it is routed.
+	 * @return completion
 	 */
-	synchronized void refresh() {
-		RouteTable table = table(this.store.current(), this.containers.current());
-		if (!table.equals(this.current)) {
-			this.current = table;
-			this.proxy.route(table);
-			logger.debug("Routing " + table);
+	Mono<Void> routed() {
+		long target = request();
+		return this.done.asFlux().filter((covered) -> covered >= target).next().then();
+	}
+
+	private long request() {
+		long target = this.wanted.incrementAndGet();
+		if (this.scheduled.compareAndSet(false, true)) {
+			this.scheduler.schedule(this::refresh);
+		}
+		return target;
+	}
+
+	private void refresh() {
+		this.scheduled.set(false);
+		long target = this.wanted.get();
+		try {
+			RouteTable table = table(this.store.current(), this.containers.current());
+			if (!table.equals(this.current)) {
+				this.current = table;
+				this.proxy.route(table);
+				logger.debug("Routing " + table);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not route the services", ex);
+		}
+		finally {
+			// only this thread emits
+			this.done.tryEmitNext(target);
 		}
 	}
 
@@ -78,7 +132,7 @@ class ServiceRouting {
 			}
 			String url = null;
 			if (this.managerInContainer) {
-				url = "http://" + row.containerName() + ":" + row.port();
+				url = "http://" + container.containerName() + ":" + row.port();
 			}
 			else if (container.publishedAddress() != null) {
 				url = "http://" + container.publishedAddress();

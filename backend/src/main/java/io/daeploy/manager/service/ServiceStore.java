@@ -6,11 +6,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -21,7 +21,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 /**
  * The {@code services} table, with every row also held in memory: the manager is the
  * table's only writer, so reads (every services list) are served from memory and only
- * writes go to SQLite, memory being updated once the write is stored.
+ * writes go to SQLite, memory being updated once the write is stored, and then the change
+ * published on {@link #changes()}.
  */
 @Repository
 class ServiceStore {
@@ -42,7 +43,7 @@ class ServiceStore {
 
 	private final Mono<Void> loaded;
 
-	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+	private final Sinks.Many<Change> changes = Sinks.many().multicast().directBestEffort();
 
 	ServiceStore(DatabaseClient db, JsonMapper json, ReactiveTransactionManager transactionManager) {
 		this.transactions = TransactionalOperator.create(transactionManager);
@@ -70,12 +71,12 @@ class ServiceStore {
 	}
 
 	/**
-	 * Calls a listener after every change of the stored versions (insert, delete, main
-	 * switch), on the thread that made it.
-	 * @param listener the listener
+	 * Every change of the stored versions, emitted once it is stored and in memory.
+	 * Subscribers are called on the thread that made the change and must not block.
+	 * @return the changes, from the moment of subscription
 	 */
-	void onChange(Runnable listener) {
-		this.listeners.add(listener);
+	Flux<Change> changes() {
+		return this.changes.asFlux();
 	}
 
 	/**
@@ -86,9 +87,9 @@ class ServiceStore {
 		return sorted();
 	}
 
-	private void changed() {
-		for (Runnable listener : this.listeners) {
-			listener.run();
+	private void changed(Change change) {
+		synchronized (this.changes) {
+			this.changes.tryEmitNext(change);
 		}
 	}
 
@@ -121,7 +122,7 @@ class ServiceStore {
 				: insert.bindNull("token", String.class);
 		return this.loaded.then(insert.map(this::record).one()).doOnNext((row) -> {
 			this.rows.put(row.id(), row);
-			changed();
+			changed(new Change(Change.Kind.INSERTED, row.name(), row.version(), null));
 		});
 	}
 
@@ -141,10 +142,13 @@ class ServiceStore {
 				.bind("version", version)
 				.fetch()
 				.rowsUpdated())
-			.doOnNext((count) -> this.rows.values()
+			.map((count) -> this.rows.values()
 				.removeIf((row) -> row.name().equals(name) && row.version().equals(version)))
-			.doOnNext((count) -> changed())
-			.map((count) -> count > 0);
+			.doOnNext((removed) -> {
+				if (removed) {
+					changed(new Change(Change.Kind.DELETED, name, version, null));
+				}
+			});
 	}
 
 	/**
@@ -161,14 +165,42 @@ class ServiceStore {
 			.bind("name", name)
 			.bind("version", version)
 			.then();
-		return this.loaded.then(this.transactions.transactional(clear.then(set)))
-			.then(Mono.<Void>fromRunnable(() -> this.rows
-				.replaceAll((id, row) -> row.name().equals(name) ? row.withMain(row.version().equals(version)) : row)))
-			.doOnSuccess((done) -> changed());
+		return this.loaded.then(this.transactions.transactional(clear.then(set))).then(Mono.<Void>fromRunnable(() -> {
+			String previous = this.rows.values()
+				.stream()
+				.filter((row) -> row.name().equals(name) && row.main())
+				.map(ServiceRecord::version)
+				.findFirst()
+				.orElse(null);
+			this.rows
+				.replaceAll((id, row) -> row.name().equals(name) ? row.withMain(row.version().equals(version)) : row);
+			if (!version.equals(previous)) {
+				changed(new Change(Change.Kind.MAIN_CHANGED, name, version, previous));
+			}
+		}));
 	}
 
 	Mono<Long> countByImage(String image) {
 		return findAll().filter((row) -> row.image().equals(image)).count();
+	}
+
+	/**
+	 * A change of the stored versions.
+	 *
+	 * @param kind what changed
+	 * @param name service name
+	 * @param version the version stored, deleted or made main
+	 * @param previousMain for a main switch, the version that was main before, or
+	 * {@code null}
+	 */
+	record Change(Kind kind, String name, String version, String previousMain) {
+
+		enum Kind {
+
+			INSERTED, DELETED, MAIN_CHANGED
+
+		}
+
 	}
 
 	private ServiceRecord record(Readable row) {

@@ -9,8 +9,10 @@ import io.daeploy.manager.notification.ManagerNotifier;
 import io.daeploy.manager.notification.Notification;
 import io.daeploy.manager.runtime.ContainerEvent;
 import io.daeploy.manager.runtime.ContainerStateCache;
+import jakarta.annotation.PreDestroy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -34,10 +36,17 @@ class ServiceWatch {
 
 	private final Map<String, Instant> expected = new ConcurrentHashMap<>();
 
+	private final Disposable following;
+
 	ServiceWatch(ServiceStore store, ContainerStateCache containers, ObjectProvider<ManagerNotifier> notifier) {
 		this.store = store;
 		this.notifier = notifier;
-		containers.onEvent(this::seen);
+		this.following = containers.events().subscribe(this::seen);
+	}
+
+	@PreDestroy
+	void stop() {
+		this.following.dispose();
 	}
 
 	/**
@@ -52,6 +61,15 @@ class ServiceWatch {
 	}
 
 	private void seen(ContainerEvent event) {
+		try {
+			check(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not check a container event: " + ex.getMessage());
+		}
+	}
+
+	private void check(ContainerEvent event) {
 		if (!event.died()) {
 			return;
 		}

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import graphql.GraphQLError;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
 import org.apache.commons.logging.Log;
@@ -34,20 +36,42 @@ final class GraphQlErrors {
 	private GraphQlErrors() {
 	}
 
+	/**
+	 * The GraphQL classification of an error code.
+	 * @param code the code
+	 * @return Spring GraphQL's error type for it
+	 */
+	static ErrorType type(ErrorCode code) {
+		return switch (code.kind()) {
+			case BAD_REQUEST -> ErrorType.BAD_REQUEST;
+			case NOT_FOUND -> ErrorType.NOT_FOUND;
+			case UNAUTHENTICATED -> ErrorType.UNAUTHORIZED;
+			case FORBIDDEN -> ErrorType.FORBIDDEN;
+			case INTERNAL -> ErrorType.INTERNAL_ERROR;
+		};
+	}
+
+	private static Map<String, Object> extensions(DaeployException daeploy, String fieldPrefix) {
+		Map<String, Object> extensions = new LinkedHashMap<>();
+		extensions.put("code", daeploy.code().name());
+		if (daeploy.field() != null) {
+			extensions.put("field", fieldPrefix + daeploy.field());
+		}
+		extensions.putAll(daeploy.extensions());
+		return extensions;
+	}
+
 	@Component
 	static class Resolver extends DataFetcherExceptionResolverAdapter {
 
 		@Override
 		protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
 			if (ex instanceof DaeployException daeploy) {
-				Map<String, Object> extensions = new LinkedHashMap<>();
-				extensions.put("code", daeploy.code().name());
-				if (daeploy.field() != null) {
-					extensions.put("field", daeploy.field());
-				}
-				extensions.putAll(daeploy.extensions());
+				// domain code names fields plainly; a mutation's fields sit in its input
+				String prefix = env.getArguments().containsKey("input") ? "input." : "";
+				Map<String, Object> extensions = extensions(daeploy, prefix);
 				return GraphqlErrorBuilder.newError(env)
-					.errorType(daeploy.code().type())
+					.errorType(type(daeploy.code()))
 					.message(daeploy.getMessage())
 					.extensions(extensions)
 					.build();
@@ -77,14 +101,9 @@ final class GraphQlErrors {
 		@Override
 		protected GraphQLError resolveToSingleError(Throwable ex) {
 			if (ex instanceof DaeployException daeploy) {
-				Map<String, Object> extensions = new LinkedHashMap<>();
-				extensions.put("code", daeploy.code().name());
-				if (daeploy.field() != null) {
-					extensions.put("field", daeploy.field());
-				}
-				extensions.putAll(daeploy.extensions());
+				Map<String, Object> extensions = extensions(daeploy, "");
 				return GraphqlErrorBuilder.newError()
-					.errorType(daeploy.code().type())
+					.errorType(type(daeploy.code()))
 					.message(daeploy.getMessage())
 					.extensions(extensions)
 					.build();
@@ -105,7 +124,7 @@ final class GraphQlErrors {
 				message = "Internal error; the manager log has the details";
 			}
 			return GraphqlErrorBuilder.newError()
-				.errorType(code.type())
+				.errorType(type(code))
 				.message(message)
 				.extensions(Map.of("code", code.name()))
 				.build();

@@ -1,45 +1,31 @@
 package io.daeploy.manager.runtime.docker;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerPort;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.transport.DockerHttpClient;
 import io.daeploy.manager.runtime.ContainerDetails;
 import io.daeploy.manager.runtime.ContainerEvent;
 import io.daeploy.manager.runtime.ContainerInfo;
 import io.daeploy.manager.runtime.ContainerSpec;
-import io.daeploy.manager.runtime.ContainerState;
 import io.daeploy.manager.runtime.LogLine;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
@@ -51,25 +37,28 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
+import org.springframework.web.util.UriUtils;
+
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_INSTANCE;
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_NAME;
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_PORT;
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_TYPE;
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_VERSION;
+import static io.daeploy.manager.runtime.docker.DockerMappings.LOOPBACK;
+
 /**
  * {@link RuntimeConnector} over the Docker Engine API through docker-java. Every
- * docker-java call is blocking, so each runs on a dedicated bounded scheduler.
+ * docker-java call is blocking, so each runs on a dedicated bounded scheduler; log
+ * streams, which wait for lines, run on a scheduler of their own and are bounded in
+ * number.
+ * <p>
+ * Everything is scoped by the manager's instance: the containers it lists and follows
+ * carry its {@code daeploy.instance} label, and outside the default instance their names
+ * carry the instance too, so two managers share one engine without a clash.
  */
 class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
-	static final String LABEL_TYPE = "daeploy.type";
-
-	static final String LABEL_NAME = "daeploy.name";
-
-	static final String LABEL_VERSION = "daeploy.version";
-
-	static final String LABEL_PORT = "daeploy.port";
-
-	static final String LABEL_INSTANCE = "daeploy.instance";
-
-	private static final String LOOPBACK = "127.0.0.1";
-
-	private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+	static final String DEFAULT_INSTANCE = "default";
 
 	private static final Log logger = LogFactory.getLog(DockerRuntimeConnector.class);
 
@@ -77,31 +66,49 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	private final DockerClient streamClient;
 
+	private final DockerHttpClient logClient;
+
 	private final Scheduler scheduler;
 
-	private final String network;
+	private final Scheduler logScheduler;
 
-	private final String instance;
+	private final Settings settings;
 
-	private final boolean publishPorts;
+	private final Semaphore logStreams;
 
 	private final AtomicBoolean networkReady = new AtomicBoolean();
 
-	DockerRuntimeConnector(DockerClient client, DockerClient streamClient, Scheduler scheduler, String network,
-			String instance, boolean publishPorts) {
+	/**
+	 * How the connector runs containers.
+	 *
+	 * @param network the bridge network services join
+	 * @param instance this manager's instance
+	 * @param publishPorts whether service ports are published on the host's loopback
+	 * @param maxLogStreams the most log streams open at once
+	 */
+	record Settings(String network, String instance, boolean publishPorts, int maxLogStreams) {
+	}
+
+	DockerRuntimeConnector(DockerClient client, DockerClient streamClient, DockerHttpClient logClient,
+			Scheduler scheduler, Scheduler logScheduler, Settings settings) {
 		this.client = client;
 		this.streamClient = streamClient;
+		this.logClient = logClient;
 		this.scheduler = scheduler;
-		this.network = network;
-		this.instance = instance;
-		this.publishPorts = publishPorts;
+		this.logScheduler = logScheduler;
+		this.settings = settings;
+		this.logStreams = new Semaphore(settings.maxLogStreams());
 	}
 
 	@Override
 	public Mono<RuntimeStatus> status() {
 		return call(() -> this.client.versionCmd().exec())
 			.map((version) -> new RuntimeStatus("docker", true, version.getVersion(), null))
-			.onErrorResume((ex) -> Mono.just(new RuntimeStatus("docker", false, null, ex.getMessage())));
+			.onErrorResume((ex) -> {
+				// a fresh engine may lack the network the old one had
+				this.networkReady.set(false);
+				return Mono.just(new RuntimeStatus("docker", false, null, ex.getMessage()));
+			});
 	}
 
 	@Override
@@ -113,222 +120,87 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 	public Flux<ContainerInfo> list() {
 		return call(() -> this.client.listContainersCmd()
 			.withShowAll(true)
-			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance))
-			.exec()).flatMapIterable((containers) -> containers.stream().map(this::info).toList());
+			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.settings.instance()))
+			.exec()).flatMapIterable((containers) -> containers.stream().map(DockerMappings::info).toList());
 	}
 
 	@Override
-	public Mono<ContainerInfo> find(String name, String version) {
-		return call(() -> this.client.listContainersCmd()
-			.withShowAll(true)
-			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance, LABEL_NAME, name,
-					LABEL_VERSION, version))
-			.exec()).flatMapIterable((containers) -> containers.stream().map(this::info).toList()).next();
+	public Mono<ContainerInfo> observe(String id) {
+		return call(() -> this.client.inspectContainerCmd(id).exec()).filter(this::ours)
+			.map(DockerMappings::info)
+			.onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.empty());
 	}
 
 	@Override
-	public Flux<ContainerEvent> events() {
-		return Flux.<ContainerEvent>create((sink) -> {
-			ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-
-				@Override
-				public void onNext(Event event) {
-					Map<String, String> attributes = (event.getActor() != null
-							&& event.getActor().getAttributes() != null) ? event.getActor().getAttributes() : Map.of();
-					String action = (event.getAction() != null) ? event.getAction() : event.getStatus();
-					if (attributes.get(LABEL_NAME) != null && attributes.get(LABEL_VERSION) != null && action != null) {
-						sink.next(new ContainerEvent(attributes.get(LABEL_NAME), attributes.get(LABEL_VERSION), action,
-								exitCode(attributes.get("exitCode"))));
-					}
-				}
-
-				@Override
-				public void onError(Throwable throwable) {
-					sink.error(translate(throwable));
-				}
-
-				@Override
-				public void onComplete() {
-					sink.complete();
-				}
-
-			};
-			try {
-				this.streamClient.eventsCmd()
-					.withEventTypeFilter(EventType.CONTAINER)
-					.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.instance))
-					.exec(callback);
-			}
-			catch (RuntimeException ex) {
-				sink.error(translate(ex));
-				return;
-			}
-			sink.onDispose(() -> {
-				try {
-					callback.close();
-				}
-				catch (IOException ex) {
-					logger.debug("Closing the Docker event stream failed", ex);
-				}
-			});
-		}).subscribeOn(this.scheduler);
+	public Mono<Instant> time() {
+		return call(() -> this.client.infoCmd().exec()).map((info) -> {
+			Instant time = DockerMappings.instant(info.getSystemTime());
+			return (time != null) ? time : Instant.now();
+		});
 	}
 
 	@Override
-	public Flux<LogLine> logs(String containerName, int tail, Instant since, boolean follow) {
-		return Flux.<LogLine>create((sink) -> {
-			Object demand = new Object();
-			ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-
-				private final StringBuilder[] partial = { new StringBuilder(), new StringBuilder() };
-
-				@Override
-				public void onNext(Frame frame) {
-					if (frame.getStreamType() != StreamType.STDOUT && frame.getStreamType() != StreamType.STDERR
-							&& frame.getStreamType() != StreamType.RAW) {
-						return;
-					}
-					LogLine.Stream stream = (frame.getStreamType() == StreamType.STDERR) ? LogLine.Stream.STDERR
-							: LogLine.Stream.STDOUT;
-					// a frame may hold several lines or part of one: whole lines go
-					// on, the rest waits for the next frame of its stream
-					StringBuilder pending = this.partial[stream.ordinal()];
-					pending.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-					int end = pending.lastIndexOf("\n");
-					if (end < 0) {
-						return;
-					}
-					String whole = pending.substring(0, end);
-					pending.delete(0, end + 1);
-					emit(whole, stream);
-				}
-
-				private void emit(String text, LogLine.Stream stream) {
-					for (String entry : text.split("\n")) {
-						LogLine line = logLine(entry, stream);
-						if (line == null || (since != null && line.timestamp().isBefore(since))) {
-							continue;
-						}
-						// wait for demand: Docker's stream slows down instead of
-						// memory filling up
-						synchronized (demand) {
-							while (sink.requestedFromDownstream() == 0 && !sink.isCancelled()) {
-								try {
-									demand.wait(100);
-								}
-								catch (InterruptedException ex) {
-									Thread.currentThread().interrupt();
-									return;
-								}
-							}
-						}
-						if (sink.isCancelled()) {
-							return;
-						}
-						sink.next(line);
-					}
-				}
-
-				@Override
-				public void onError(Throwable throwable) {
-					sink.error(translate(throwable));
-				}
-
-				@Override
-				public void onComplete() {
-					for (LogLine.Stream stream : LogLine.Stream.values()) {
-						if (!this.partial[stream.ordinal()].isEmpty()) {
-							emit(this.partial[stream.ordinal()].toString(), stream);
-						}
-					}
-					sink.complete();
-				}
-
-			};
-			sink.onRequest((n) -> {
-				synchronized (demand) {
-					demand.notifyAll();
-				}
-			});
-			sink.onDispose(() -> {
-				try {
-					callback.close();
-				}
-				catch (IOException ex) {
-					logger.debug("Closing a Docker log stream failed", ex);
-				}
-				synchronized (demand) {
-					demand.notifyAll();
-				}
-			});
-			try {
-				LogContainerCmd command = this.streamClient.logContainerCmd(containerName)
-					.withStdOut(true)
-					.withStdErr(true)
-					.withTimestamps(true)
-					.withFollowStream(follow);
-				if (tail >= 0) {
-					command.withTail(tail);
-				}
-				else {
-					command.withTailAll();
-				}
-				if (since != null) {
-					command.withSince((int) since.getEpochSecond());
-				}
-				command.exec(callback);
-			}
-			catch (RuntimeException ex) {
-				sink.error(translate(ex));
-			}
-		}).subscribeOn(this.scheduler);
+	public Flux<ContainerEvent> events(Instant since) {
+		return DockerEventStream.events(this.streamClient, this.settings.instance(), since, this.scheduler);
 	}
 
-	private static Integer exitCode(String value) {
+	@Override
+	public Flux<LogLine> logs(String name, String version, int tail, Instant since, boolean follow) {
+		String path = "/containers/" + UriUtils.encodePathSegment(containerName(name, version), StandardCharsets.UTF_8)
+				+ "/logs?stdout=1&stderr=1&timestamps=1&follow=" + (follow ? 1 : 0) + "&tail="
+				+ ((tail >= 0) ? Integer.toString(tail) : "all")
+				+ ((since != null) ? "&since=" + since.getEpochSecond() : "");
+		return DockerLogStream.lines(() -> openLog(path), since, this.logScheduler)
+			.onErrorMap(DockerMappings::translate);
+	}
+
+	private DockerLogStream.Body openLog(String path) {
+		if (!this.logStreams.tryAcquire()) {
+			throw new RuntimeFailure(Kind.REFUSED,
+					"Too many log streams are open (" + this.settings.maxLogStreams() + "); close some and try again",
+					null);
+		}
+		DockerHttpClient.Response response;
 		try {
-			return (value != null) ? Integer.valueOf(value) : null;
+			response = this.logClient.execute(
+					DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build());
 		}
-		catch (NumberFormatException ex) {
-			return null;
+		catch (RuntimeException ex) {
+			this.logStreams.release();
+			throw ex;
 		}
+		if (response.getStatusCode() != 200) {
+			String message = errorBody(response);
+			this.logStreams.release();
+			throw (response.getStatusCode() == 404) ? new DockerMappings.NotFound(message, null)
+					: new RuntimeFailure(Kind.REFUSED, message, null);
+		}
+		return new LogBody(response, this.logStreams);
 	}
 
-	/**
-	 * Splits one entry of a timestamped Docker log into its time and text.
-	 */
-	private static LogLine logLine(String entry, LogLine.Stream stream) {
-		if (entry.isEmpty()) {
-			return null;
+	private static String errorBody(DockerHttpClient.Response response) {
+		try (response; InputStream body = response.getBody()) {
+			String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+			return DockerMappings.message(new IllegalStateException(text));
 		}
-		int space = entry.indexOf(' ');
-		Instant timestamp = null;
-		if (space > 0) {
-			try {
-				timestamp = Instant.parse(entry.substring(0, space));
-			}
-			catch (DateTimeParseException ex) {
-				timestamp = null;
-			}
+		catch (IOException | RuntimeException ex) {
+			return "The Docker engine answered " + response.getStatusCode();
 		}
-		String text = (timestamp != null) ? entry.substring(space + 1) : entry;
-		if (text.endsWith("\r")) {
-			text = text.substring(0, text.length() - 1);
-		}
-		return new LogLine((timestamp != null) ? timestamp : Instant.now(), stream, text, null);
 	}
 
 	@Override
-	public Mono<ContainerDetails> inspect(String containerName) {
-		return call(() -> this.client.inspectContainerCmd(containerName).exec()).map(this::details)
-			.onErrorResume(NotFound.class, (ex) -> Mono.empty());
+	public Mono<ContainerDetails> inspect(String name, String version) {
+		return call(() -> this.client.inspectContainerCmd(containerName(name, version)).exec()).filter(this::ours)
+			.map(DockerMappings::details)
+			.onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.empty());
 	}
 
 	@Override
-	public Mono<Boolean> remove(String containerName) {
+	public Mono<Boolean> remove(String name, String version) {
 		return call(() -> {
-			this.client.removeContainerCmd(containerName).withForce(true).exec();
+			this.client.removeContainerCmd(containerName(name, version)).withForce(true).exec();
 			return true;
-		}).onErrorResume(NotFound.class, (ex) -> Mono.just(false));
+		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
 	}
 
 	@Override
@@ -336,7 +208,7 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		return call(() -> {
 			this.client.removeImageCmd(image).withForce(false).exec();
 			return true;
-		}).onErrorResume(NotFound.class, (ex) -> Mono.just(false)).onErrorResume((ex) -> {
+		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false)).onErrorResume((ex) -> {
 			if (ex instanceof RuntimeFailure failure && failure.kind() == Kind.CONFLICT) {
 				logger.info("Image " + image + " is still in use; kept");
 				return Mono.just(false);
@@ -346,13 +218,27 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 	}
 
 	@Override
+	public String containerName(String name, String version) {
+		String instance = this.settings.instance();
+		return DEFAULT_INSTANCE.equals(instance) ? "daeploy-" + name + "-" + version
+				: "daeploy-" + instance + "-" + name + "-" + version;
+	}
+
+	@Override
 	public void close() throws IOException {
 		this.streamClient.close();
+		this.logClient.close();
 	}
 
 	@Override
 	public List<String> reservedLabels() {
 		return List.of(LABEL_TYPE, LABEL_NAME, LABEL_VERSION, LABEL_PORT, LABEL_INSTANCE);
+	}
+
+	private boolean ours(InspectContainerResponse inspection) {
+		Map<String, String> labels = inspection.getConfig().getLabels();
+		return labels != null && "service".equals(labels.get(LABEL_TYPE))
+				&& this.settings.instance().equals(labels.get(LABEL_INSTANCE));
 	}
 
 	private ContainerInfo createAndStart(ContainerSpec spec) {
@@ -362,14 +248,14 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		labels.put(LABEL_NAME, spec.name());
 		labels.put(LABEL_VERSION, spec.version());
 		labels.put(LABEL_PORT, Integer.toString(spec.port()));
-		labels.put(LABEL_INSTANCE, this.instance);
+		labels.put(LABEL_INSTANCE, this.settings.instance());
 		HostConfig host = HostConfig.newHostConfig()
-			.withNetworkMode(this.network)
-			.withRestartPolicy(restartPolicy(spec.restartPolicy()))
+			.withNetworkMode(this.settings.network())
+			.withRestartPolicy(DockerMappings.restartPolicy(spec.restartPolicy()))
 			.withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "100m", "max-file", "3")))
 			.withExtraHosts("host.docker.internal:host-gateway")
-			.withBinds(spec.volumes().stream().map(DockerRuntimeConnector::bind).toList());
-		if (this.publishPorts) {
+			.withBinds(spec.volumes().stream().map(DockerMappings::bind).toList());
+		if (this.settings.publishPorts()) {
 			host.withPortBindings(new PortBinding(Ports.Binding.bindIp(LOOPBACK), exposed));
 		}
 		if (spec.memoryBytes() != null) {
@@ -379,7 +265,7 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 			host.withNanoCPUs(spec.nanoCpus());
 		}
 		CreateContainerCmd create = this.client.createContainerCmd(spec.image())
-			.withName(spec.containerName())
+			.withName(containerName(spec.name(), spec.version()))
 			.withLabels(labels)
 			.withEnv(spec.env().entrySet().stream().map((e) -> e.getKey() + "=" + e.getValue()).toList())
 			.withExposedPorts(exposed)
@@ -397,7 +283,7 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		}
 		try {
 			this.client.startContainerCmd(id).exec();
-			return info(this.client.inspectContainerCmd(id).exec(), spec);
+			return DockerMappings.info(this.client.inspectContainerCmd(id).exec());
 		}
 		catch (RuntimeException ex) {
 			try {
@@ -410,69 +296,22 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		}
 	}
 
-	private ContainerInfo info(InspectContainerResponse inspection, ContainerSpec spec) {
-		return new ContainerInfo(inspection.getId(), spec.name(), spec.version(), spec.image(), spec.port(),
-				ContainerState.of(inspection.getState().getStatus()), publishedAddress(inspection, spec.port()),
-				instant(inspection.getCreated()));
-	}
-
-	private ContainerInfo info(Container container) {
-		Map<String, String> labels = (container.getLabels() != null) ? container.getLabels() : Map.of();
-		int port = parsePort(labels.get(LABEL_PORT));
-		String published = null;
-		if (container.getPorts() != null) {
-			for (ContainerPort candidate : container.getPorts()) {
-				if (candidate.getPrivatePort() != null && candidate.getPrivatePort() == port
-						&& candidate.getPublicPort() != null && LOOPBACK.equals(candidate.getIp())) {
-					published = LOOPBACK + ":" + candidate.getPublicPort();
-				}
-			}
-		}
-		return new ContainerInfo(container.getId(), labels.get(LABEL_NAME), labels.get(LABEL_VERSION),
-				container.getImage(), port, ContainerState.of(container.getState()), published,
-				Instant.ofEpochSecond(container.getCreated()));
-	}
-
-	private ContainerDetails details(InspectContainerResponse inspection) {
-		InspectContainerResponse.ContainerState state = inspection.getState();
-		Map<String, String> labels = (inspection.getConfig().getLabels() != null) ? inspection.getConfig().getLabels()
-				: Map.of();
-		Map<String, String> env = new LinkedHashMap<>();
-		if (inspection.getConfig().getEnv() != null) {
-			for (String entry : inspection.getConfig().getEnv()) {
-				int eq = entry.indexOf('=');
-				env.put((eq < 0) ? entry : entry.substring(0, eq), (eq < 0) ? "" : entry.substring(eq + 1));
-			}
-		}
-		String[] cmd = inspection.getConfig().getCmd();
-		RestartPolicy policy = inspection.getHostConfig().getRestartPolicy();
-		Long exitCode = state.getExitCodeLong();
-		return new ContainerDetails(inspection.getId(), stripSlash(inspection.getName()), inspection.getImageId(),
-				ContainerState.of(state.getStatus()), Boolean.TRUE.equals(state.getRunning()),
-				instant(state.getStartedAt()), instant(state.getFinishedAt()),
-				(exitCode != null) ? exitCode.intValue() : null, emptyToNull(state.getError()),
-				(inspection.getRestartCount() != null) ? inspection.getRestartCount() : 0,
-				Boolean.TRUE.equals(state.getOOMKilled()),
-				publishedAddress(inspection, parsePort(labels.get(LABEL_PORT))), restartPolicy(policy),
-				(cmd != null) ? Arrays.asList(cmd) : List.of(), env, labels);
-	}
-
 	private Mono<Void> ensureNetwork() {
 		if (this.networkReady.get()) {
 			return Mono.empty();
 		}
 		return call(() -> {
 			try {
-				this.client.inspectNetworkCmd().withNetworkId(this.network).exec();
+				this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
 			}
 			catch (NotFoundException ex) {
 				try {
 					this.client.createNetworkCmd()
-						.withName(this.network)
+						.withName(this.settings.network())
 						.withDriver("bridge")
-						.withLabels(Map.of(LABEL_TYPE, "network"))
+						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()))
 						.exec();
-					logger.info("Created Docker network " + this.network);
+					logger.info("Created Docker network " + this.settings.network());
 				}
 				catch (ConflictException raced) {
 					// another caller created it meanwhile
@@ -483,127 +322,49 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		}).then();
 	}
 
-	private <T> Mono<T> call(java.util.concurrent.Callable<T> call) {
-		return Mono.fromCallable(call).subscribeOn(this.scheduler).onErrorMap(DockerRuntimeConnector::translate);
-	}
-
-	static Throwable translate(Throwable ex) {
-		if (ex instanceof RuntimeFailure) {
-			return ex;
-		}
-		if (ex instanceof NotFoundException) {
-			return new NotFound(message(ex), ex);
-		}
-		if (ex instanceof ConflictException) {
-			return new RuntimeFailure(Kind.CONFLICT, message(ex), ex);
-		}
-		if (ex instanceof DockerException) {
-			return new RuntimeFailure(Kind.REFUSED, message(ex), ex);
-		}
-		if (isConnectionFailure(ex)) {
-			return new RuntimeFailure(Kind.UNAVAILABLE, "The Docker engine does not answer: " + rootMessage(ex), ex);
-		}
-		return ex;
-	}
-
-	private static boolean isConnectionFailure(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof IOException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
-	}
-
-	private static String message(Throwable ex) {
-		String text = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-		Matcher matcher = DOCKER_MESSAGE.matcher(text);
-		return matcher.find() ? matcher.group(1).replace("\\\"", "\"") : text;
-	}
-
-	private static Bind bind(ContainerSpec.VolumeMount mount) {
-		return new Bind(mount.source(), new Volume(mount.target()), mount.readOnly() ? AccessMode.ro : AccessMode.rw);
-	}
-
-	private static RestartPolicy restartPolicy(ContainerSpec.RestartPolicy policy) {
-		return switch (policy) {
-			case NO -> RestartPolicy.noRestart();
-			case ON_FAILURE -> RestartPolicy.onFailureRestart(0);
-			case UNLESS_STOPPED -> RestartPolicy.unlessStoppedRestart();
-			case ALWAYS -> RestartPolicy.alwaysRestart();
-		};
-	}
-
-	private static ContainerSpec.RestartPolicy restartPolicy(RestartPolicy policy) {
-		String name = (policy != null && policy.getName() != null) ? policy.getName() : "";
-		return switch (name) {
-			case "always" -> ContainerSpec.RestartPolicy.ALWAYS;
-			case "unless-stopped" -> ContainerSpec.RestartPolicy.UNLESS_STOPPED;
-			case "on-failure" -> ContainerSpec.RestartPolicy.ON_FAILURE;
-			default -> ContainerSpec.RestartPolicy.NO;
-		};
-	}
-
-	private static String publishedAddress(InspectContainerResponse inspection, int port) {
-		if (inspection.getNetworkSettings() == null || inspection.getNetworkSettings().getPorts() == null) {
-			return null;
-		}
-		Ports.Binding[] bindings = inspection.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(port));
-		if (bindings == null) {
-			return null;
-		}
-		for (Ports.Binding binding : bindings) {
-			if (LOOPBACK.equals(binding.getHostIp()) && binding.getHostPortSpec() != null) {
-				return LOOPBACK + ":" + binding.getHostPortSpec();
-			}
-		}
-		return null;
-	}
-
-	private static int parsePort(String value) {
-		try {
-			return (value != null) ? Integer.parseInt(value) : 0;
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
-	}
-
-	private static Instant instant(String value) {
-		if (value == null || value.isEmpty() || value.startsWith("0001-")) {
-			return null;
-		}
-		try {
-			return Instant.parse(value);
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
-	}
-
-	private static String stripSlash(String name) {
-		return (name != null && name.startsWith("/")) ? name.substring(1) : name;
-	}
-
-	private static String emptyToNull(String value) {
-		return (value == null || value.isEmpty()) ? null : value;
+	private <T> Mono<T> call(Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(this.scheduler).onErrorMap(DockerMappings::translate);
 	}
 
 	/**
-	 * A "no such object" answer, which callers turn into an empty result.
+	 * An open log response; closing it ends the read and frees its place.
 	 */
-	static final class NotFound extends RuntimeFailure {
+	private static final class LogBody implements DockerLogStream.Body {
 
-		NotFound(String message, Throwable cause) {
-			super(Kind.REFUSED, message, cause);
+		private final DockerHttpClient.Response response;
+
+		private final Semaphore places;
+
+		private final AtomicBoolean closed = new AtomicBoolean();
+
+		LogBody(DockerHttpClient.Response response, Semaphore places) {
+			this.response = response;
+			this.places = places;
+		}
+
+		@Override
+		public InputStream stream() {
+			return this.response.getBody();
+		}
+
+		@Override
+		public boolean isClosed() {
+			return this.closed.get();
+		}
+
+		@Override
+		public void close() {
+			if (this.closed.compareAndSet(false, true)) {
+				try {
+					this.response.close();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Closing a Docker log stream failed", ex);
+				}
+				finally {
+					this.places.release();
+				}
+			}
 		}
 
 	}

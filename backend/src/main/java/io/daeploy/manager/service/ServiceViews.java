@@ -1,0 +1,86 @@
+package io.daeploy.manager.service;
+
+import java.util.Map;
+
+import io.daeploy.manager.config.DaeployProperties;
+import io.daeploy.manager.proxy.ProxyConnector;
+import io.daeploy.manager.runtime.ContainerInfo;
+import io.daeploy.manager.runtime.ContainerStateCache;
+import io.daeploy.manager.runtime.RuntimeFailure;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Service versions as clients see them: a stored row plus its container's state, read
+ * from the state cache (no runtime call while the cache is live).
+ */
+@Component
+class ServiceViews {
+
+	private final ContainerStateCache cache;
+
+	private final ProxyConnector proxy;
+
+	private final DaeployProperties properties;
+
+	ServiceViews(ContainerStateCache cache, ProxyConnector proxy, DaeployProperties properties) {
+		this.cache = cache;
+		this.proxy = proxy;
+		this.properties = properties;
+	}
+
+	/**
+	 * Every container of this manager, from the cache.
+	 * @return the containers, or {@link Containers#UNAVAILABLE} when the runtime does not
+	 * answer
+	 */
+	Mono<Containers> containers() {
+		return this.cache.containers()
+			.map((byKey) -> new Containers(true, byKey))
+			.onErrorResume(RuntimeFailure.class, (ex) -> Mono.just(Containers.UNAVAILABLE));
+	}
+
+	/**
+	 * The containers known now, without waiting: the cache's, or unavailable when the
+	 * cache is not live.
+	 * @return the containers
+	 */
+	Containers current() {
+		return this.cache.isLive() ? new Containers(true, this.cache.current()) : Containers.UNAVAILABLE;
+	}
+
+	/**
+	 * A stored version as clients see it.
+	 * @param row the stored version
+	 * @param containers the runtime's containers
+	 * @return the view
+	 */
+	ServiceView view(ServiceRecord row, Containers containers) {
+		ServiceState state;
+		if (!containers.available()) {
+			state = ServiceState.UNKNOWN;
+		}
+		else {
+			ContainerInfo container = containers.byKey().get(ContainerStateCache.key(row.name(), row.version()));
+			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
+		}
+		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state,
+				this.properties.externalUrl(this.proxy.httpPort()) + "/services/" + row.name() + "_" + row.version()
+						+ "/",
+				row.createdAt());
+	}
+
+	/**
+	 * The runtime's containers of this manager, keyed by {@link ContainerStateCache#key}.
+	 *
+	 * @param available whether the runtime answered
+	 * @param byKey the containers
+	 */
+	record Containers(boolean available, Map<String, ContainerInfo> byKey) {
+
+		static final Containers UNAVAILABLE = new Containers(false, Map.of());
+
+	}
+
+}
