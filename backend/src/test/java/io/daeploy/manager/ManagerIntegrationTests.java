@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import com.github.dockerjava.api.DockerClient;
 import io.daeploy.manager.proxy.ProxyConnector;
 import com.github.dockerjava.api.model.Container;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,7 @@ public abstract class ManagerIntegrationTests {
 		Path dataDir = Files.createTempDirectory("daeploy-test-");
 		registry.add("daeploy.data-dir", dataDir::toString);
 		registry.add("daeploy.instance", () -> INSTANCE);
+		registry.add("daeploy.docker.network", () -> TestManagers.NETWORK);
 		registry.add("daeploy.admin-password", () -> ADMIN_PASSWORD);
 		registry.add("daeploy.auth.login-max-failures", () -> "1000");
 		registry.add("daeploy.proxy.http-port", () -> "0");
@@ -142,6 +144,16 @@ public abstract class ManagerIntegrationTests {
 	}
 
 	/**
+	 * The container name of a service version of this test's manager.
+	 * @param name service name
+	 * @param version service version
+	 * @return the name
+	 */
+	protected static String containerName(String name, String version) {
+		return TestManagers.containerName(INSTANCE, name, version);
+	}
+
+	/**
 	 * A service name no other test uses.
 	 * @param prefix readable part
 	 * @return a unique valid name
@@ -151,19 +163,7 @@ public abstract class ManagerIntegrationTests {
 	}
 
 	protected static void await(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + DEADLINE.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Timed out waiting for " + what);
-			}
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
 	}
 
 }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -14,6 +16,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * directory.
  */
 public final class TestManagers {
+
+	/**
+	 * The network test managers put services on: one for all, so that test runs with an
+	 * instance each do not use up the engine's address pools.
+	 */
+	public static final String NETWORK = "daeploy-test-network";
 
 	private TestManagers() {
 	}
@@ -24,10 +32,42 @@ public final class TestManagers {
 	 * @return the running manager; close it after use
 	 */
 	public static ConfigurableApplicationContext start(String... args) {
-		List<String> all = new ArrayList<>(
-				List.of("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.address=127.0.0.1"));
+		List<String> all = new ArrayList<>(List.of("--server.port=0", "--daeploy.proxy.http-port=0",
+				"--daeploy.proxy.address=127.0.0.1", "--daeploy.docker.network=" + NETWORK));
 		all.addAll(List.of(args));
-		return new SpringApplicationBuilder(DaeployManagerApplication.class).run(all.toArray(String[]::new));
+		return builder().run(all.toArray(String[]::new));
+	}
+
+	/**
+	 * A builder of whole managers that can run side by side in one JVM: each gets Netty
+	 * resources of its own, so closing one never stops another's server.
+	 * @return the builder
+	 */
+	public static SpringApplicationBuilder builder() {
+		return new SpringApplicationBuilder(DaeployManagerApplication.class)
+			.initializers((ConfigurableApplicationContext context) -> context.getBeanFactory()
+				.registerSingleton("ownNettyResources", new BeanPostProcessor() {
+
+					@Override
+					public Object postProcessBeforeInitialization(Object bean, String beanName) {
+						if (bean instanceof ReactorResourceFactory resources) {
+							resources.setUseGlobalResources(false);
+						}
+						return bean;
+					}
+
+				}));
+	}
+
+	/**
+	 * The container name a manager of an instance gives a service version.
+	 * @param instance the manager's instance
+	 * @param name service name
+	 * @param version service version
+	 * @return {@code daeploy-<instance>-<name>-<version>}
+	 */
+	public static String containerName(String instance, String name, String version) {
+		return "daeploy-" + instance + "-" + name + "-" + version;
 	}
 
 	/**

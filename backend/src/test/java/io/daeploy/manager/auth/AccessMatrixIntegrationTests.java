@@ -69,7 +69,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
 			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", USERS),
 			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", USERS),
-			Map.entry("Subscription.notifications", USERS), Map.entry("Query.notifications", USERS),
+			Map.entry("Subscription.notifications", USERS), Map.entry("Subscription.serviceEvents", USERS),
+			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
 			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Mutation.clearNotifications", USERS));
 

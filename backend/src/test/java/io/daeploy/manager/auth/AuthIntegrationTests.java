@@ -230,7 +230,7 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 							List.of(Map.of("key", "daeploy.test", "value", "true"))))
 			.executeAndVerify();
 		String token = List
-			.of(this.docker.inspectContainerCmd("daeploy-" + name + "-1.0.0").exec().getConfig().getEnv())
+			.of(this.docker.inspectContainerCmd(containerName(name, "1.0.0")).exec().getConfig().getEnv())
 			.stream()
 			.filter((entry) -> entry.startsWith("daeploy.auth="))
 			.map((entry) -> entry.substring("daeploy.auth=".length()))

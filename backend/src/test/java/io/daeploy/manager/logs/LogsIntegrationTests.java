@@ -69,7 +69,7 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 				.execute(), "INVALID_INPUT");
 		}
 		assertCode(this.graphQl.document("{ managerLogs(tail: 0) { line } }").execute(), "INVALID_INPUT");
-		this.docker.removeContainerCmd("daeploy-" + name + "-1.0.0").withForce(true).exec();
+		this.docker.removeContainerCmd(containerName(name, "1.0.0")).withForce(true).exec();
 		await("the container to be gone", () -> testContainers().stream()
 			.noneMatch((c) -> List.of(c.getNames()).contains("/daeploy-" + name + "-1.0.0")));
 		assertCode(

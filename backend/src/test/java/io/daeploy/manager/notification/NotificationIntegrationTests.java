@@ -300,7 +300,7 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 							List.of(Map.of("key", "daeploy.test", "value", "true"))))
 			.executeAndVerify();
 		String token = List
-			.of(this.docker.inspectContainerCmd("daeploy-" + service + "-1.0.0").exec().getConfig().getEnv())
+			.of(this.docker.inspectContainerCmd(containerName(service, "1.0.0")).exec().getConfig().getEnv())
 			.stream()
 			.filter((entry) -> entry.startsWith("daeploy.auth="))
 			.map((entry) -> entry.substring("daeploy.auth=".length()))

@@ -28,7 +28,7 @@ class ContainerStateCacheIntegrationTests extends ManagerIntegrationTests {
 	@Test
 	void eventsReportWhatHappensToOurContainersAndCancelCleanly() {
 		String name = unique("evented");
-		StepVerifier.create(this.runtime.events().filter((event) -> event.name().equals(name)))
+		StepVerifier.create(this.runtime.events(null).filter((event) -> event.name().equals(name)))
 			.then(() -> deploy(name))
 			.expectNextMatches((event) -> event.version().equals("1.0.0") && event.action().equals("create"))
 			.thenConsumeWhile((event) -> !event.action().equals("start"))
@@ -43,11 +43,11 @@ class ContainerStateCacheIntegrationTests extends ManagerIntegrationTests {
 		deploy(name);
 		assertThat(state(name)).isEqualTo("RUNNING");
 
-		this.docker.stopContainerCmd("daeploy-" + name + "-1.0.0").withTimeout(0).exec();
+		this.docker.stopContainerCmd(containerName(name, "1.0.0")).withTimeout(0).exec();
 		await("the stop to show", () -> "EXITED".equals(state(name)));
-		this.docker.startContainerCmd("daeploy-" + name + "-1.0.0").exec();
+		this.docker.startContainerCmd(containerName(name, "1.0.0")).exec();
 		await("the start to show", () -> "RUNNING".equals(state(name)));
-		this.docker.removeContainerCmd("daeploy-" + name + "-1.0.0").withForce(true).exec();
+		this.docker.removeContainerCmd(containerName(name, "1.0.0")).withForce(true).exec();
 		await("the removal to show", () -> "MISSING".equals(state(name)));
 		assertThat(this.cache.isLive()).isTrue();
 	}

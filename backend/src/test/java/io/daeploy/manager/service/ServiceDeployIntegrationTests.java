@@ -12,6 +12,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
+import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 			.get();
 		String address = (String) inspection.get("publishedAddress");
 		assertThat(address).startsWith("127.0.0.1:");
-		assertThat(inspection).containsEntry("containerName", "daeploy-" + name + "-1.0.0")
+		assertThat(inspection).containsEntry("containerName", containerName(name, "1.0.0"))
 			.containsEntry("status", "RUNNING")
 			.containsEntry("running", true)
 			.containsEntry("restartPolicy", "UNLESS_STOPPED");
@@ -60,12 +61,12 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 
 		awaitHttp("http://" + address + "/", "daeploy test service");
 
-		InspectContainerResponse container = this.docker.inspectContainerCmd("daeploy-" + name + "-1.0.0").exec();
+		InspectContainerResponse container = this.docker.inspectContainerCmd(containerName(name, "1.0.0")).exec();
 		assertThat(container.getConfig().getLabels()).containsEntry("daeploy.type", "service")
 			.containsEntry("daeploy.name", name)
 			.containsEntry("daeploy.version", "1.0.0")
 			.containsEntry("daeploy.test", "true");
-		assertThat(container.getNetworkSettings().getNetworks()).containsKey("daeploy-network");
+		assertThat(container.getNetworkSettings().getNetworks()).containsKey(TestManagers.NETWORK);
 		assertThat(container.getHostConfig().getRestartPolicy().getName()).isEqualTo("unless-stopped");
 		assertThat(container.getHostConfig().getLogConfig().getType().getType()).isEqualTo("json-file");
 		assertThat(container.getHostConfig().getLogConfig().getConfig()).containsEntry("max-size", "100m")
@@ -127,7 +128,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 
 		assertThat(killed).containsEntry("name", name).containsEntry("imageRemoved", true);
 		assertThatExceptionOfType(NotFoundException.class)
-			.isThrownBy(() -> this.docker.inspectContainerCmd("daeploy-" + name + "-2.0.0").exec());
+			.isThrownBy(() -> this.docker.inspectContainerCmd(containerName(name, "2.0.0")).exec());
 		assertThatExceptionOfType(NotFoundException.class).isThrownBy(() -> this.docker.inspectImageCmd(image).exec());
 		this.docker.inspectImageCmd(TestImages.BUSYBOX).exec();
 		this.graphQl.documentName("services")

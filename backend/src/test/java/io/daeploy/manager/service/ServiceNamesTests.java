@@ -1,7 +1,7 @@
 package io.daeploy.manager.service;
 
-import io.daeploy.manager.system.DaeployException;
-import io.daeploy.manager.system.ErrorCode;
+import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -13,10 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
 import io.daeploy.manager.TestDocker;
 import io.daeploy.manager.TestImages;
 import io.daeploy.manager.TestManagers;
@@ -29,6 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Restarts a real manager on one data directory and changes the runtime behind its back
@@ -40,6 +46,8 @@ class ServiceReconciliationIntegrationTests {
 	private final String instance = "test-" + UUID.randomUUID().toString().substring(0, 8);
 
 	private ConfigurableApplicationContext manager;
+
+	private final String volume = "daeploy-test-" + this.instance;
 
 	private final DockerClient docker = TestDocker.client();
 
@@ -58,6 +66,9 @@ class ServiceReconciliationIntegrationTests {
 			.withLabelFilter(Map.of("daeploy.instance", this.instance))
 			.exec()
 			.forEach((c) -> this.docker.removeContainerCmd(c.getId()).withForce(true).exec());
+		if (!this.docker.listVolumesCmd().withFilter("name", List.of(this.volume)).exec().getVolumes().isEmpty()) {
+			this.docker.removeVolumeCmd(this.volume).exec();
+		}
 		this.docker.close();
 	}
 
@@ -82,35 +93,31 @@ class ServiceReconciliationIntegrationTests {
 		}
 		this.manager.close();
 
-		this.docker.removeContainerCmd("daeploy-" + lost + "-1.0.0").withForce(true).exec();
+		this.docker.removeContainerCmd(TestManagers.containerName(this.instance, lost, "1.0.0")).withForce(true).exec();
 		String orphanId = this.docker.createContainerCmd(TestImages.BUSYBOX)
-			.withName("daeploy-" + orphan + "-2.0.0")
+			.withName(TestManagers.containerName(this.instance, orphan, "2.0.0"))
 			.withLabels(Map.of("daeploy.type", "service", "daeploy.name", orphan, "daeploy.version", "2.0.0",
 					"daeploy.port", "8000", "daeploy.instance", this.instance, "daeploy.test", "true"))
 			.withEnv("MODE=adopted")
 			.withExposedPorts(ExposedPort.tcp(8000))
 			.withHostConfig(HostConfig.newHostConfig()
+				.withNetworkMode(TestManagers.NETWORK)
 				.withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(8000))))
 			.exec()
 			.getId();
 		this.docker.startContainerCmd(orphanId).exec();
 
 		HttpGraphQlTester restarted = start(dataDir);
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		List<Map> services;
-		do {
-			Thread.sleep(200);
-			services = restarted.documentName("services").execute().path("services").entityList(Map.class).get();
-		}
-		while (!(services.size() == 3 && services.stream().allMatch((s) -> "RUNNING".equals(s.get("state"))))
-				&& System.nanoTime() < deadline);
+		List<Map> services = await().atMost(Duration.ofSeconds(30))
+			.until(() -> restarted.documentName("services").execute().path("services").entityList(Map.class).get(),
+					(all) -> all.size() == 3 && all.stream().allMatch((s) -> "RUNNING".equals(s.get("state"))));
 
 		assertThat(services).extracting((s) -> s.get("name") + " " + s.get("version") + " " + s.get("state"))
 			.containsExactlyInAnyOrder(lost + " 1.0.0 RUNNING", kept + " 1.0.0 RUNNING", orphan + " 2.0.0 RUNNING");
 		assertThat(services).filteredOn((s) -> orphan.equals(s.get("name")))
 			.singleElement()
 			.satisfies((s) -> assertThat(s).containsEntry("main", true).containsEntry("port", 8000));
-		Map<String, String> recreatedEnv = envOf("daeploy-" + lost + "-1.0.0");
+		Map<String, String> recreatedEnv = envOf(TestManagers.containerName(this.instance, lost, "1.0.0"));
 		assertThat(recreatedEnv).containsEntry("ORIGIN", "stored").containsEntry("daeploy.name", lost);
 		restarted.documentName("serviceInspection")
 			.variable("name", orphan)
@@ -128,25 +135,77 @@ class ServiceReconciliationIntegrationTests {
 		}
 	}
 
-	private String awaitBody(String url) throws InterruptedException {
+	@Test
+	void anAdoptedContainerIsRecreatedWithEveryOptionItHad() throws Exception {
+		Path dataDir = Files.createTempDirectory("daeploy-adopt-");
+		Path hostDir = Files.createTempDirectory("daeploy-adopt-bind-");
+		String name = "adopted_" + this.instance.substring(5);
+		String volume = this.volume;
+		start(dataDir);
+		// a container of this instance the manager did not create, with every option
+		String id = this.docker.createContainerCmd(TestImages.BUSYBOX)
+			.withName(TestManagers.containerName(this.instance, name, "3.0.0"))
+			.withLabels(Map.of("daeploy.type", "service", "daeploy.name", name, "daeploy.version", "3.0.0",
+					"daeploy.port", "8000", "daeploy.instance", this.instance, "daeploy.test", "true", "team", "ml"))
+			.withEnv("MODE=adopted", "EMPTY=")
+			.withCmd("/bin/busybox", "httpd", "-f", "-p", "8000", "-h", "/www")
+			.withExposedPorts(ExposedPort.tcp(8000))
+			.withHostConfig(HostConfig.newHostConfig()
+				.withNetworkMode(TestManagers.NETWORK)
+				.withBinds(new Bind(volume, new Volume("/data")),
+						new Bind(hostDir.toString(), new Volume("/host"), AccessMode.ro))
+				.withMemory(48L * 1024 * 1024)
+				.withNanoCPUs(250_000_000L)
+				.withRestartPolicy(RestartPolicy.onFailureRestart(0))
+				.withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(8000))))
+			.exec()
+			.getId();
+		this.docker.startContainerCmd(id).exec();
+		InspectContainerResponse original = this.docker.inspectContainerCmd(id).exec();
+		this.manager.close();
+
+		// the restart adopts it; the next one, after it is gone, re-creates it
+		HttpGraphQlTester adopted = start(dataDir);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> adopted.documentName("services")
+				.execute()
+				.path("services")
+				.entityList(Map.class)
+				.get()
+				.size() == 1);
+		this.manager.close();
+		this.docker.removeContainerCmd(id).withForce(true).exec();
+		HttpGraphQlTester recreated = start(dataDir);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "RUNNING".equals(recreated.document("{ services { state } }")
+				.execute()
+				.path("services[0].state")
+				.entity(String.class)
+				.get()));
+
+		InspectContainerResponse copy = this.docker
+			.inspectContainerCmd(TestManagers.containerName(this.instance, name, "3.0.0"))
+			.exec();
+		assertThat(copy.getId()).isNotEqualTo(id);
+		assertThat(copy.getHostConfig().getBinds()).containsExactlyInAnyOrder(original.getHostConfig().getBinds());
+		assertThat(copy.getHostConfig().getMemory()).isEqualTo(original.getHostConfig().getMemory());
+		assertThat(copy.getHostConfig().getNanoCPUs()).isEqualTo(original.getHostConfig().getNanoCPUs());
+		assertThat(copy.getHostConfig().getRestartPolicy()).isEqualTo(original.getHostConfig().getRestartPolicy());
+		assertThat(copy.getConfig().getCmd()).containsExactly(original.getConfig().getCmd());
+		assertThat(copy.getConfig().getImage()).isEqualTo(original.getConfig().getImage());
+		assertThat(copy.getConfig().getLabels()).containsAllEntriesOf(original.getConfig().getLabels());
+		// the environment is the original's plus what the manager gives every service
+		assertThat(copy.getConfig().getEnv()).contains(original.getConfig().getEnv())
+			.anyMatch((entry) -> entry.startsWith("daeploy.auth="));
+	}
+
+	private String awaitBody(String url) {
 		HttpClient http = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		String last = null;
-		while (System.nanoTime() < deadline) {
-			try {
-				HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-						HttpResponse.BodyHandlers.ofString());
-				last = response.statusCode() + " " + response.body();
-				if (response.statusCode() == 200) {
-					return response.body();
-				}
-			}
-			catch (IOException ex) {
-				last = ex.toString();
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError(url + " did not answer 200; last: " + last);
+		return await().atMost(Duration.ofSeconds(30)).ignoreException(IOException.class).until(() -> {
+			HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? response.body() : null;
+		}, java.util.Objects::nonNull);
 	}
 
 	private Map<String, String> envOf(String container) {

@@ -119,7 +119,7 @@ class TraefikProxyTests {
 				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)),
 				new DaeployProperties.Proxy(5080, 5443, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
 						Duration.ofSeconds(10)),
-				new DaeployProperties.Docker(null, "daeploy-network"), null, DaeployProperties.Notification.NONE,
+				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
 				DaeployProperties.Config.NONE);
 	}
 
