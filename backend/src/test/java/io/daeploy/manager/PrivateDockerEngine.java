@@ -62,9 +62,12 @@ import static org.awaitility.Awaitility.await;
  * alone ({@code docker-proxy}, a child of {@code dockerd}, binds the host port and
  * forwards to the container): with {@code --userland-proxy=false} as well, a port is
  * reported published but nothing listens on it.</li>
- * <li>{@code --bridge=none}: no second {@code docker0} (a container given no network has
- * only loopback), so containers go on user-defined networks, whose subnets
- * {@code --default-address-pool} takes outside the shared engine's pools (172.17-31.x,
+ * <li>{@code --bridge=<its own bridge>}: a default bridge of its own, made before it
+ * starts and deleted after it stops. Not {@code --bridge=none}: an engine started with
+ * that deletes the host's {@code docker0} (dockerd's
+ * {@code removeDefaultBridgeInterface}), which breaks the shared engine's default
+ * network. Its user-defined networks take their subnets from a
+ * {@code --default-address-pool} outside the shared engine's pools (172.17-31.x,
  * 192.168.x).</li>
  * <li>Its own {@code --exec-root} and {@code --data-root}: {@code dockerd} 20.10 then
  * starts a containerd of its own under them, with its own sockets. (Were a system
@@ -131,6 +134,11 @@ public final class PrivateDockerEngine implements AutoCloseable {
 
 	private final Path directory;
 
+	/** Its default bridge, which it is given rather than making docker0. */
+	private final String bridge;
+
+	private final String bridgeAddress;
+
 	private final Thread shutdownHook = new Thread(this::close, "private-dockerd-close");
 
 	private Process process;
@@ -141,6 +149,21 @@ public final class PrivateDockerEngine implements AutoCloseable {
 
 	private PrivateDockerEngine(Path directory) {
 		this.directory = directory;
+		// a name of at most 15 characters, and an address outside both engines' pools
+		int random = Math.floorMod(directory.getFileName().toString().hashCode(), 250) + 1;
+		this.bridge = "dkr" + Integer.toHexString(directory.getFileName().toString().hashCode());
+		this.bridgeAddress = "10.214." + random + ".1/24";
+	}
+
+	private void makeBridge() {
+		if (run("ip", "link", "show", this.bridge) == 0) {
+			return;
+		}
+		if (run("ip", "link", "add", this.bridge, "type", "bridge") != 0
+				|| run("ip", "addr", "add", this.bridgeAddress, "dev", this.bridge) != 0
+				|| run("ip", "link", "set", this.bridge, "up") != 0) {
+			throw new IllegalStateException("Could not make the bridge " + this.bridge + " (needs root and iproute2)");
+		}
 	}
 
 	/**
@@ -164,6 +187,7 @@ public final class PrivateDockerEngine implements AutoCloseable {
 			}
 			Files.writeString(directory.resolve("daemon.json"),
 					"{\"deprecated-key-path\": \"" + directory.resolve("key.json") + "\"}\n");
+			engine.makeBridge();
 			engine.start();
 			return engine;
 		}
@@ -339,6 +363,9 @@ public final class PrivateDockerEngine implements AutoCloseable {
 			problems.add(ex.getMessage());
 		}
 		endLeftoverProcesses(problems);
+		if (run("ip", "link", "show", this.bridge) == 0 && run("ip", "link", "delete", this.bridge) != 0) {
+			problems.add("could not delete the bridge " + this.bridge);
+		}
 		unmountLeftovers(problems);
 		delete(problems);
 		try {
@@ -361,7 +388,7 @@ public final class PrivateDockerEngine implements AutoCloseable {
 		String namespace = this.directory.getFileName().toString();
 		command.addAll(List.of(DOCKERD, "--config-file", path("daemon.json"), "--host", host(), "--data-root",
 				path("data"), "--exec-root", path("exec"), "--pidfile", path("docker.pid"), "--iptables=false",
-				"--ip-masq=false", "--ip-forward=false", "--bridge=none", "--userland-proxy=true",
+				"--ip-masq=false", "--ip-forward=false", "--bridge=" + this.bridge, "--live-restore", "--userland-proxy=true",
 				"--default-address-pool", ADDRESS_POOL, "--containerd-namespace", namespace,
 				"--containerd-plugins-namespace", namespace + "-plugins"));
 		return command;

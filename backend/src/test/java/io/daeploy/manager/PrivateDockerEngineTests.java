@@ -79,14 +79,15 @@ class PrivateDockerEngineTests {
 			try (DockerClient docker = engine.client()) {
 				assertThat(docker.inspectImageCmd(TestImages.BUSYBOX).exec().getRepoTags())
 					.contains(TestImages.BUSYBOX);
-				assertThat(docker.inspectContainerCmd(container).exec().getState().getRunning()).isFalse();
-				docker.startContainerCmd(container).exec();
+				// live restore: the container ran on while the engine was down
+				assertThat(docker.inspectContainerCmd(container).exec().getState().getRunning()).isTrue();
 				awaitServing(docker, container);
 			}
 		}
 		assertThat(directory).doesNotExist();
 		assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(directory.toString());
 		assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
+		assertThat(Path.of("/sys/class/net/docker0")).as("the shared engine's bridge").exists();
 		assertThat(ProcessHandle.allProcesses().filter((process) -> mentions(process, directory)))
 			.as("processes of the closed engine")
 			.isEmpty();
