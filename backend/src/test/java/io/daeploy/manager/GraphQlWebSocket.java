@@ -12,6 +12,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -24,6 +25,12 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
  */
 public final class GraphQlWebSocket implements AutoCloseable {
 
+	/**
+	 * The code {@link #closeStatus} reports when the server refused the handshake itself
+	 * (any non-101 answer), so no WebSocket was ever open.
+	 */
+	public static final int HANDSHAKE_REFUSED = 4999;
+
 	private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
 	private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
@@ -33,6 +40,10 @@ public final class GraphQlWebSocket implements AutoCloseable {
 	private final Disposable connection;
 
 	private GraphQlWebSocket(URI uri) {
+		this(uri, new HttpHeaders());
+	}
+
+	private GraphQlWebSocket(URI uri, HttpHeaders handshake) {
 		WebSocketHandler handler = new WebSocketHandler() {
 
 			@Override
@@ -52,7 +63,8 @@ public final class GraphQlWebSocket implements AutoCloseable {
 			}
 
 		};
-		this.connection = new ReactorNettyWebSocketClient().execute(uri, handler).subscribe();
+		this.connection = new ReactorNettyWebSocketClient().execute(uri, handshake, handler)
+			.subscribe(null, (ex) -> this.closed.tryEmitValue(new CloseStatus(HANDSHAKE_REFUSED, String.valueOf(ex))));
 	}
 
 	/**
@@ -67,6 +79,20 @@ public final class GraphQlWebSocket implements AutoCloseable {
 				? "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}"
 				: "{\"type\":\"connection_init\"}");
 		socket.await((m) -> m.contains("\"connection_ack\""), Duration.ofSeconds(10));
+		return socket;
+	}
+
+	/**
+	 * Opens a socket with handshake headers of the test's choosing (a browser's
+	 * {@code Cookie} and {@code Origin}, say) and sends {@code connection_init} without a
+	 * token; the caller reads what comes back, an ack or a close.
+	 * @param uri e.g. {@code ws://127.0.0.1:8080/graphql}
+	 * @param handshake headers of the upgrade request
+	 * @return the client
+	 */
+	public static GraphQlWebSocket open(URI uri, HttpHeaders handshake) {
+		GraphQlWebSocket socket = new GraphQlWebSocket(uri, handshake);
+		socket.send("{\"type\":\"connection_init\"}");
 		return socket;
 	}
 

@@ -69,6 +69,7 @@ public abstract class ManagerIntegrationTests {
 		registry.add("daeploy.admin-password", () -> ADMIN_PASSWORD);
 		registry.add("daeploy.auth.login-max-failures", () -> "1000");
 		registry.add("daeploy.proxy.http-port", () -> "0");
+		registry.add("daeploy.proxy.dashboard-port", () -> "0");
 		registry.add("daeploy.proxy.address", () -> "127.0.0.1");
 	}
 

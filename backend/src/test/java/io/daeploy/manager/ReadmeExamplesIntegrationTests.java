@@ -159,8 +159,8 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 
 	/**
 	 * Makes a subscription's stream move: a request to the service for its log, a raise
-	 * for notifications. Streams that start with what exists (the manager's log) need
-	 * nothing.
+	 * for notifications, a deploy for service events. Streams that start with what exists
+	 * (the manager's log) need nothing.
 	 * @return what was done, for a failure message
 	 */
 	private String trigger(String field, String document) throws Exception {
@@ -179,6 +179,13 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 						"mutation { raiseNotification(input: { message: \"README test\" }) { notification { id } } }")
 					.executeAndVerify();
 				return "a raiseNotification as " + SERVICE;
+			}
+			case "serviceEvents" -> {
+				this.graphQl
+					.document("mutation { deployService(input: { name: \"readme_events\", version: \"1.0.0\", "
+							+ "image: \"" + TestImages.BUSYBOX + "\" }) { service { name } } }")
+					.executeAndVerify();
+				return "a deploy of readme_events 1.0.0";
 			}
 			default -> {
 				return "nothing";

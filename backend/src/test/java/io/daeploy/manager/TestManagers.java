@@ -32,8 +32,9 @@ public final class TestManagers {
 	 * @return the running manager; close it after use
 	 */
 	public static ConfigurableApplicationContext start(String... args) {
-		List<String> all = new ArrayList<>(List.of("--server.port=0", "--daeploy.proxy.http-port=0",
-				"--daeploy.proxy.address=127.0.0.1", "--daeploy.docker.network=" + NETWORK));
+		List<String> all = new ArrayList<>(
+				List.of("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.dashboard-port=0",
+						"--daeploy.proxy.address=127.0.0.1", "--daeploy.docker.network=" + NETWORK));
 		all.addAll(List.of(args));
 		return builder().run(all.toArray(String[]::new));
 	}

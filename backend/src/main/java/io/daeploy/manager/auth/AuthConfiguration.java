@@ -15,8 +15,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
-import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
+import org.springframework.graphql.server.WebGraphQlHandler;
+import org.springframework.graphql.server.webflux.GraphQlWebSocketHandler;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
@@ -24,7 +26,6 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -33,18 +34,23 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtGrantedAuthoritiesConverterAdapter;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Security wiring: the manager issues HS256 JWTs and validates them as an OAuth2 resource
@@ -88,14 +94,17 @@ class AuthConfiguration {
 	}
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, ActiveTokens activeTokens) {
+	OAuth2TokenValidator<Jwt> jwtValidator(ActiveTokens activeTokens) {
+		return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ZERO), activeTokens);
+	}
+
+	@Bean
+	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, OAuth2TokenValidator<Jwt> jwtValidator) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtSecret)
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
-		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
-				new JwtTimestampValidator(Duration.ZERO), activeTokens);
-		decoder.setJwtValidator(validator);
-		return new CachingJwtDecoder(decoder, validator);
+		decoder.setJwtValidator(jwtValidator);
+		return new CachingJwtDecoder(decoder, jwtValidator);
 	}
 
 	@Bean
@@ -123,10 +132,23 @@ class AuthConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, DaeployProperties properties,
-			ReactiveAuthenticationManager jwtAuthenticationManager) {
+			ReactiveAuthenticationManager jwtAuthenticationManager, ReactiveJwtDecoder jwtDecoder) {
 		ServerWebExchangeMatcher ownAuth = ServerWebExchangeMatchers.pathMatchers(OWN_AUTH_PATHS);
 		ServerBearerTokenAuthenticationConverter header = new ServerBearerTokenAuthenticationConverter();
+		// a bearer token, else the dashboard's session cookie when the dashboard itself
+		// sent
+		// the request (BrowserSession): a cross-site request carries no session, which is
+		// what stands in for a CSRF token
+		// (a cookie that no longer verifies counts as none: the page then signs in again)
+		ServerAuthenticationConverter tokens = (exchange) -> header.convert(exchange)
+			.switchIfEmpty(Mono
+				.fromSupplier(() -> BrowserSession.token(exchange.getRequest().getHeaders(),
+						exchange.getRequest().getCookies(), isWebSocket(exchange)))
+				.filterWhen((cookie) -> jwtDecoder.decode(cookie).thenReturn(true).onErrorReturn(false))
+				.map(BearerTokenAuthenticationToken::new));
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.headers((headers) -> headers.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+				.frameOptions((frames) -> frames.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY)))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -135,7 +157,8 @@ class AuthConfiguration {
 			.oauth2ResourceServer(
 					(server) -> server.authenticationManagerResolver((exchange) -> Mono.just(jwtAuthenticationManager))
 						.bearerTokenConverter((exchange) -> ownAuth.matches(exchange)
-							.flatMap((match) -> match.isMatch() ? Mono.empty() : header.convert(exchange))))
+							.flatMap((match) -> match.isMatch() ? Mono.empty() : tokens.convert(exchange)))
+						.authenticationEntryPoint(new RefusedTokenEntryPoint()))
 			.authorizeExchange((exchanges) -> {
 				exchanges.pathMatchers(OWN_AUTH_PATHS).permitAll();
 				// GraphQL checks each field itself; `login` and `manager` are public
@@ -161,22 +184,53 @@ class AuthConfiguration {
 		return http.build();
 	}
 
+	private static boolean isWebSocket(ServerWebExchange exchange) {
+		return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade());
+	}
+
 	/**
-	 * Subscriptions authenticate in the {@code connection_init} payload
-	 * ({@code {"Authorization": "Bearer <token>"}}); without a valid token (when auth is
-	 * on) the connection is closed with 4401.
+	 * Subscriptions authenticate in the {@code connection_init} payload or with the
+	 * dashboard's session; revoked tokens end their connections.
 	 */
 	@Bean
 	@Order(0)
-	AuthenticationWebSocketInterceptor webSocketAuthentication(ReactiveAuthenticationManager jwtAuthenticationManager,
-			DaeployProperties properties) {
-		BearerTokenAuthenticationExtractor bearer = new BearerTokenAuthenticationExtractor();
-		return new AuthenticationWebSocketInterceptor((payload) -> bearer.getAuthentication(payload)
-			.switchIfEmpty(properties.auth().enabled()
-					? Mono.error(() -> new OAuth2AuthenticationException(
-							BearerTokenErrors.invalidRequest("connection_init must carry an Authorization token")))
-					: Mono.empty()),
-				jwtAuthenticationManager);
+	SessionWebSocketInterceptor webSocketAuthentication(ReactiveAuthenticationManager jwtAuthenticationManager,
+			OAuth2TokenValidator<Jwt> jwtValidator, Clock clock, DaeployProperties properties) {
+		return new SessionWebSocketInterceptor(jwtAuthenticationManager, jwtValidator, clock,
+				properties.auth().enabled());
+	}
+
+	/**
+	 * Spring Boot's GraphQL WebSocket handler, which also tells the interceptor about
+	 * each open connection, so that it can close the ones whose token ends.
+	 */
+	@Bean
+	GraphQlWebSocketHandler graphQlWebSocketHandler(WebGraphQlHandler webGraphQlHandler,
+			GraphQlProperties graphQlProperties, ServerCodecConfigurer codecs, SessionWebSocketInterceptor sessions) {
+		return new TrackingWebSocketHandler(webGraphQlHandler, codecs,
+				graphQlProperties.getWebsocket().getConnectionInitTimeout(),
+				graphQlProperties.getWebsocket().getKeepAlive(), sessions);
+	}
+
+	/**
+	 * Registers every connection with the interceptor for as long as it is open.
+	 */
+	static final class TrackingWebSocketHandler extends GraphQlWebSocketHandler {
+
+		private final SessionWebSocketInterceptor sessions;
+
+		TrackingWebSocketHandler(WebGraphQlHandler handler, ServerCodecConfigurer codecs, Duration initTimeout,
+				Duration keepAlive, SessionWebSocketInterceptor sessions) {
+			super(handler, codecs, initTimeout, keepAlive);
+			this.sessions = sessions;
+		}
+
+		@Override
+		public Mono<Void> handle(WebSocketSession session) {
+			Runnable forget = this.sessions.opened(session);
+			return super.handle(session).doFinally((signal) -> forget.run());
+		}
+
 	}
 
 }

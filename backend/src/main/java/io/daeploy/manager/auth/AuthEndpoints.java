@@ -3,12 +3,17 @@ package io.daeploy.manager.auth;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.daeploy.manager.config.DaeployProperties;
-import io.daeploy.manager.proxy.ForwardAuth;
 import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.proxy.ForwardAuth;
+import io.daeploy.manager.proxy.ProxyConnector;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpCookie;
@@ -23,18 +28,23 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
 /**
- * The browser-facing auth endpoints: the login page and form, logout, and
- * {@code /auth/verify}, the forward-auth check the proxy asks before every service
- * request. Verification is a signature check plus a look-up in the in-memory set of
- * active tokens: no password hashing and no store access per request.
+ * The browser-facing auth endpoints: sign-in (a page and a form, or JSON for the
+ * dashboard), sign-out (a POST), and {@code /auth/verify}, the forward-auth check Traefik
+ * asks before every service request. Sign-in and sign-out live on the dashboard's origin
+ * only ({@link BrowserSession}): a request for the sign-in page on the services' origin
+ * is sent there, and a sign-in or sign-out posted from anywhere else is refused, so no
+ * service's page can read what is typed into the form or sign a visitor in or out.
+ * Verification is a signature check plus a look-up in the in-memory set of active tokens:
+ * no password hashing and no store access per request.
  */
 @Configuration(proxyBeanMethods = false)
 class AuthEndpoints {
 
-	static final String COOKIE = "daeploy";
+	static final String COOKIE = BrowserSession.COOKIE;
 
 	private final UserService users;
 
@@ -46,13 +56,18 @@ class AuthEndpoints {
 
 	private final ForwardAuth forwardAuth;
 
+	private final ObjectProvider<ProxyConnector> proxy;
+
+	private final JsonMapper json = JsonMapper.shared();
+
 	AuthEndpoints(UserService users, TokenService tokens, ReactiveJwtDecoder decoder, DaeployProperties properties,
-			ForwardAuthVerifier forwardAuth) {
+			ForwardAuthVerifier forwardAuth, ObjectProvider<ProxyConnector> proxy) {
 		this.forwardAuth = forwardAuth;
 		this.users = users;
 		this.tokens = tokens;
 		this.decoder = decoder;
 		this.properties = properties;
+		this.proxy = proxy;
 	}
 
 	@Bean
@@ -61,17 +76,26 @@ class AuthEndpoints {
 			.GET("/auth/verify", this::verify)
 			.GET("/auth/login", this::loginPage)
 			.POST("/auth/login", this::login)
-			.GET("/auth/logout", this::logout)
 			.POST("/auth/logout", this::logout)
+			.GET("/auth/logout",
+					(request) -> ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED)
+						.header(HttpHeaders.ALLOW, "POST")
+						.contentType(MediaType.TEXT_PLAIN)
+						.bodyValue("Sign out with a POST\n"))
 			.GET("/healthz", (request) -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("OK"))
 			.build();
 	}
 
 	Mono<ServerResponse> verify(ServerRequest request) {
 		HttpCookie cookie = request.cookies().getFirst(COOKIE);
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		String scheme = BrowserSession.scheme(headers);
+		String host = firstNonNull(headers.getFirst("X-Forwarded-Host"), headers.getFirst(HttpHeaders.HOST),
+				"localhost");
+		String url = scheme + "://" + host + firstNonNull(headers.getFirst("X-Forwarded-Uri"), "/");
 		return this.forwardAuth
-			.check((cookie != null) ? cookie.getValue() : null, bearer(request),
-					request.headers().firstHeader("X-Forwarded-Uri"))
+			.check((cookie != null) ? cookie.getValue() : null, bearer(request), url,
+					dashboardOrigin(scheme, hostOnly(host)))
 			.flatMap((decision) -> switch (decision.status()) {
 				case 200 -> {
 					ServerResponse.BodyBuilder ok = ServerResponse.ok();
@@ -89,36 +113,103 @@ class AuthEndpoints {
 	}
 
 	Mono<ServerResponse> loginPage(ServerRequest request) {
-		return page(HttpStatus.UNAUTHORIZED, safeDestination(request.queryParam("destination").orElse("/")), null);
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		String destination = request.queryParam("destination").orElse("/");
+		if (!BrowserSession.onDashboard(headers)) {
+			// never on the services' origin, where a service's script could read the form
+			return ServerResponse.seeOther(URI.create(dashboardOrigin(headers) + "/auth/login?destination="
+					+ UriUtils.encodeQueryParam(destination, StandardCharsets.UTF_8)))
+				.build();
+		}
+		return page(HttpStatus.UNAUTHORIZED, safeDestination(destination, headers), null);
 	}
 
 	Mono<ServerResponse> login(ServerRequest request) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		boolean json = isJson(headers);
+		if (!BrowserSession.onDashboard(headers) || !BrowserSession.fromOwnOrigin(headers, false)) {
+			return refuse(json, "Sign in on the dashboard's own page");
+		}
 		String address = ClientAddresses.of(request.remoteAddress().orElse(null),
 				request.headers().firstHeader("X-Forwarded-For"));
-		return request.formData().flatMap((form) -> {
+		Mono<Credentials> credentials = json
+				? request.bodyToMono(String.class)
+					.map((body) -> this.json.readValue(body, Credentials.class))
+					.defaultIfEmpty(new Credentials("", ""))
+				: request.formData()
+					.map((form) -> new Credentials(firstOr(form, "username", ""), firstOr(form, "password", ""),
+							firstOr(form, "destination", null)));
+		return credentials.flatMap((given) -> {
 			String destination = safeDestination(
-					request.queryParam("destination").orElse(firstOr(form, "destination", "/")));
-			return this.users.login(firstOr(form, "username", ""), firstOr(form, "password", ""), address)
-				.flatMap((login) -> ServerResponse.seeOther(URI.create(destination))
-					.cookie(sessionCookie(request, login.token(), TokenService.SESSION_LIFETIME))
-					.build())
+					request.queryParam("destination").orElse((given.destination() != null) ? given.destination() : "/"),
+					headers);
+			return this.users
+				.login((given.username() != null) ? given.username() : "",
+						(given.password() != null) ? given.password() : "", address)
+				.flatMap((login) -> {
+					ResponseCookie cookie = sessionCookie(headers, login.token(), TokenService.SESSION_LIFETIME);
+					if (json) {
+						Map<String, Object> body = new LinkedHashMap<>();
+						body.put("user",
+								Map.of("username", login.user().username(), "role", login.user().role().name()));
+						body.put("expiresAt", login.expiresAt().toString());
+						return ServerResponse.ok()
+							.cookie(cookie)
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(this.json.writeValueAsString(body));
+					}
+					return ServerResponse.seeOther(URI.create(destination)).cookie(cookie).build();
+				})
 				.onErrorResume(UserService.TooManyAttempts.class,
-						(ex) -> page(HttpStatus.TOO_MANY_REQUESTS, destination, ex.getMessage()))
-				.onErrorResume(DaeployException.class,
-						(ex) -> page(HttpStatus.UNAUTHORIZED, destination, ex.getMessage()));
-		});
+						(ex) -> json ? error(HttpStatus.TOO_MANY_REQUESTS, ex)
+								: page(HttpStatus.TOO_MANY_REQUESTS, destination, ex.getMessage()))
+				.onErrorResume(DaeployException.class, (ex) -> json ? error(HttpStatus.UNAUTHORIZED, ex)
+						: page(HttpStatus.UNAUTHORIZED, destination, ex.getMessage()));
+		})
+			.onErrorResume(tools.jackson.core.JacksonException.class,
+					(ex) -> ServerResponse.badRequest()
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue("{\"message\":\"Send {\\\"username\\\": ..., \\\"password\\\": ...}\","
+								+ "\"code\":\"INVALID_INPUT\"}"));
 	}
 
 	Mono<ServerResponse> logout(ServerRequest request) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
 		HttpCookie cookie = request.cookies().getFirst(COOKIE);
-		String token = (cookie != null && !cookie.getValue().isEmpty()) ? cookie.getValue() : bearer(request);
+		String bearer = bearer(request);
+		boolean browser = cookie != null && !cookie.getValue().isEmpty();
+		if (browser && (!BrowserSession.onDashboard(headers) || !BrowserSession.fromOwnOrigin(headers, false))) {
+			return refuse(isJson(headers) || !isForm(headers), "Sign out on the dashboard's own page");
+		}
+		String token = browser ? cookie.getValue() : bearer;
 		Mono<Boolean> revoked = (token != null) ? this.decoder.decode(token)
 			.filter((jwt) -> TokenKind.SESSION.name().equals(jwt.getClaimAsString(TokenService.KIND_CLAIM)))
 			.flatMap((jwt) -> this.tokens.revoke(jwt.getId()))
 			.onErrorResume((ex) -> Mono.just(false)) : Mono.just(false);
-		return revoked.then(ServerResponse.seeOther(URI.create("/auth/login"))
-			.cookie(sessionCookie(request, "", Duration.ZERO))
-			.build());
+		ResponseCookie cleared = sessionCookie(headers, "", Duration.ZERO);
+		return revoked.flatMap(
+				(done) -> isForm(headers) ? ServerResponse.seeOther(URI.create("/auth/login")).cookie(cleared).build()
+						: ServerResponse.noContent().cookie(cleared).build());
+	}
+
+	private Mono<ServerResponse> refuse(boolean json, String message) {
+		return json
+				? ServerResponse.status(HttpStatus.FORBIDDEN)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(this.json.writeValueAsString(Map.of("message", message, "code", "FORBIDDEN")))
+				: ServerResponse.status(HttpStatus.FORBIDDEN)
+					.contentType(MediaType.TEXT_PLAIN)
+					.bodyValue(message + "\n");
+	}
+
+	private Mono<ServerResponse> error(HttpStatus status, DaeployException ex) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("message", ex.getMessage());
+		body.put("code", ex.code().name());
+		body.putAll(ex.extensions());
+		return ServerResponse.status(status)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(this.json.writeValueAsString(body));
 	}
 
 	private Mono<ServerResponse> page(HttpStatus status, String destination, String error) {
@@ -144,34 +235,84 @@ class AuthEndpoints {
 				"""
 			.formatted(HtmlUtils.htmlEscape(UriUtils.encodeQueryParam(destination, StandardCharsets.UTF_8)),
 					(error != null) ? "<p class=\"error\" role=\"alert\">" + HtmlUtils.htmlEscape(error) + "</p>" : "");
-		return ServerResponse.status(status).contentType(MediaType.TEXT_HTML).bodyValue(html);
+		return ServerResponse.status(status)
+			.contentType(MediaType.TEXT_HTML)
+			// the form posts with the page's origin, which the sign-in checks
+			.header("Referrer-Policy", "same-origin")
+			.header("Content-Security-Policy",
+					"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+							+ "frame-ancestors 'none'; base-uri 'none'")
+			.bodyValue(html);
 	}
 
-	private ResponseCookie sessionCookie(ServerRequest request, String value, Duration maxAge) {
+	private ResponseCookie sessionCookie(HttpHeaders headers, String value, Duration maxAge) {
 		return ResponseCookie.from(COOKIE, value)
 			.httpOnly(true)
 			.sameSite("Lax")
-			.secure(isHttps(request))
+			.secure("https".equals(BrowserSession.scheme(headers)) || this.properties.proxy().https())
 			.path("/")
 			.maxAge(maxAge)
 			.build();
 	}
 
-	private boolean isHttps(ServerRequest request) {
-		return "https".equalsIgnoreCase(request.uri().getScheme())
-				|| "https".equalsIgnoreCase(request.headers().firstHeader("X-Forwarded-Proto"))
-				|| this.properties.proxy().https();
-	}
-
 	/**
-	 * Only same-site paths: no scheme, no host, no protocol-relative {@code //host}.
+	 * Where a sign-in may send the browser back to: a path of the same site, or a URL of
+	 * this host on the dashboard's or the services' port. Anything else (another host,
+	 * {@code //host}, a scheme such as {@code javascript:}) becomes {@code /}.
 	 */
-	static String safeDestination(String destination) {
-		if (destination == null || !destination.startsWith("/") || destination.startsWith("//")
-				|| destination.startsWith("/\\") || destination.chars().anyMatch((c) -> c < 0x20)) {
+	String safeDestination(String destination, HttpHeaders headers) {
+		if (destination == null || destination.chars().anyMatch((c) -> c < 0x20 || c == '\\')) {
 			return "/";
 		}
-		return destination;
+		if (destination.startsWith("/") && !destination.startsWith("//")) {
+			return destination;
+		}
+		try {
+			URI uri = URI.create(destination);
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(java.util.Locale.ROOT) : "";
+			int port = (uri.getPort() > 0) ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+			boolean ours = (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+					&& uri.getRawUserInfo() == null && uri.getHost().equalsIgnoreCase(BrowserSession.hostName(headers))
+					&& (port == proxy().httpPort() || port == proxy().dashboardPort()
+							|| port == this.properties.proxy().httpsPort());
+			return ours ? UriComponentsBuilder.fromUri(uri).build().toUriString() : "/";
+		}
+		catch (IllegalArgumentException ex) {
+			return "/";
+		}
+	}
+
+	private String dashboardOrigin(HttpHeaders headers) {
+		return dashboardOrigin(BrowserSession.scheme(headers), BrowserSession.hostName(headers));
+	}
+
+	private String dashboardOrigin(String scheme, String hostName) {
+		String host = (hostName.contains(":") && !hostName.startsWith("[")) ? "[" + hostName + "]" : hostName;
+		return scheme + "://" + host + ":" + proxy().dashboardPort();
+	}
+
+	private ProxyConnector proxy() {
+		return this.proxy.getObject();
+	}
+
+	private static String hostOnly(String host) {
+		try {
+			String name = URI.create("http://" + host).getHost();
+			return (name != null) ? name : "localhost";
+		}
+		catch (IllegalArgumentException ex) {
+			return "localhost";
+		}
+	}
+
+	private static boolean isJson(HttpHeaders headers) {
+		MediaType type = headers.getContentType();
+		return type != null && type.isCompatibleWith(MediaType.APPLICATION_JSON);
+	}
+
+	private static boolean isForm(HttpHeaders headers) {
+		MediaType type = headers.getContentType();
+		return type != null && type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED);
 	}
 
 	private static String bearer(ServerRequest request) {
@@ -181,6 +322,30 @@ class AuthEndpoints {
 	private static String firstOr(MultiValueMap<String, String> form, String key, String fallback) {
 		String value = form.getFirst(key);
 		return (value != null) ? value : fallback;
+	}
+
+	private static String firstNonNull(String... values) {
+		for (String value : values) {
+			if (value != null && !value.isEmpty()) {
+				return value;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * What a sign-in sends.
+	 *
+	 * @param username user name
+	 * @param password password
+	 * @param destination where to go afterwards (form only), or {@code null}
+	 */
+	record Credentials(String username, String password, String destination) {
+
+		Credentials(String username, String password) {
+			this(username, password, null);
+		}
+
 	}
 
 }

@@ -15,8 +15,10 @@ import org.springframework.web.util.UriUtils;
  * The forward-auth decision for service routes, shared by {@code /auth/verify} (asked by
  * Traefik) and the embedded proxy (which calls it in process): a valid cookie or bearer
  * token passes; a bad bearer token gets 401; a browser without a token is sent to the
- * login page. Verification is a signature check plus a look-up in the in-memory set of
- * active tokens, and remembered tokens skip even the signature check.
+ * login page, which is served on the dashboard's origin only (never on the services'
+ * origin, where a service's script could read what is typed into it). Verification is a
+ * signature check plus a look-up in the in-memory set of active tokens, and remembered
+ * tokens skip even the signature check.
  */
 @Component
 public class ForwardAuthVerifier implements ForwardAuth {
@@ -33,7 +35,7 @@ public class ForwardAuthVerifier implements ForwardAuth {
 	}
 
 	@Override
-	public Mono<Decision> check(String cookie, String bearer, String uri) {
+	public Mono<Decision> check(String cookie, String bearer, String url, String dashboardOrigin) {
 		if (!this.enabled) {
 			return Mono.just(OPEN);
 		}
@@ -46,17 +48,18 @@ public class ForwardAuthVerifier implements ForwardAuth {
 		}
 		return verified.map((jwt) -> new Decision(200, null, jwt.getSubject()))
 			.switchIfEmpty(Mono.fromSupplier(() -> (bearer != null) ? new Decision(401, null, null)
-					: new Decision(303, loginLocation(uri), null)));
+					: new Decision(303, loginLocation(dashboardOrigin, url), null)));
 	}
 
 	/**
-	 * The login page, with a way back to a same-site path.
-	 * @param destination where the user was going
-	 * @return {@code /auth/login?destination=...}
+	 * The dashboard's login page, with a way back to where the user was going.
+	 * @param dashboardOrigin the dashboard's origin, e.g. {@code http://localhost:5081}
+	 * @param destination where the user was going, an absolute URL
+	 * @return {@code <dashboard>/auth/login?destination=...}
 	 */
-	static String loginLocation(String destination) {
-		String target = AuthEndpoints.safeDestination((destination != null) ? destination : "/");
-		return "/auth/login?destination=" + UriUtils.encodeQueryParam(target, StandardCharsets.UTF_8);
+	static String loginLocation(String dashboardOrigin, String destination) {
+		return dashboardOrigin + "/auth/login?destination="
+				+ UriUtils.encodeQueryParam((destination != null) ? destination : "/", StandardCharsets.UTF_8);
 	}
 
 }

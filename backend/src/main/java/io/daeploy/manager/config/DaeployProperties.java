@@ -56,9 +56,12 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	/**
 	 * Proxy settings.
 	 *
-	 * @param httpPort port users reach services and the manager on
+	 * @param httpPort port users reach services on, and API clients the manager
 	 * ({@code DAEPLOY_PROXY_HTTP_PORT})
 	 * @param httpsPort HTTPS port ({@code DAEPLOY_PROXY_HTTPS_PORT})
+	 * @param dashboardPort port of the dashboard's own origin: the SPA, GraphiQL, sign-in
+	 * and the browser session; services are never served there, so no service's page
+	 * shares an origin with the dashboard ({@code DAEPLOY_PROXY_DASHBOARD_PORT})
 	 * @param https whether HTTPS is served ({@code DAEPLOY_PROXY_HTTPS})
 	 * @param mode which proxy serves the proxy port: {@code auto} (Traefik when its
 	 * binary is found, else the embedded proxy), {@code traefik} or {@code embedded}
@@ -71,9 +74,9 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * answer is abandoned ({@code DAEPLOY_PROXY_SHADOW_TIMEOUT})
 	 */
 	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
-			@DefaultValue("false") boolean https, @DefaultValue("auto") String mode,
-			@DefaultValue("0.0.0.0") String address, @DefaultValue("1MB") DataSize mirrorMaxBody,
-			@DefaultValue("10s") Duration shadowTimeout) {
+			@DefaultValue("5081") int dashboardPort, @DefaultValue("false") boolean https,
+			@DefaultValue("auto") String mode, @DefaultValue("0.0.0.0") String address,
+			@DefaultValue("1MB") DataSize mirrorMaxBody, @DefaultValue("10s") Duration shadowTimeout) {
 	}
 
 	/**

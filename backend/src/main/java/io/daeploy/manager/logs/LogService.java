@@ -38,7 +38,8 @@ public class LogService {
 	 * @param version service version
 	 * @param tail how many of the last lines to start with (0 to {@value #MAX_TAIL})
 	 * @param since only lines written at or after this time, or {@code null}
-	 * @param follow whether to go on with new lines until the container stops
+	 * @param follow whether to go on with new lines until the container stops, across
+	 * restarts of the engine
 	 * @return the lines; {@code SERVICE_NOT_FOUND} or {@code CONTAINER_NOT_FOUND} before
 	 * any line when there is nothing to read
 	 */
@@ -53,7 +54,8 @@ public class LogService {
 					(ex) -> new DaeployException(ErrorCode.RUNTIME_UNAVAILABLE, ex.getMessage(), null, ex))
 			.switchIfEmpty(Mono.error(() -> new DaeployException(ErrorCode.CONTAINER_NOT_FOUND,
 					"Service " + name + " " + version + " has no container to read logs from")))
-			.flatMapMany((container) -> this.runtime.logs(name, version, tail, since, follow))
+			.flatMapMany((container) -> follow ? ResumingLogStream.follow(this.runtime, name, version, tail, since)
+					: this.runtime.logs(name, version, tail, since, false))
 			.onErrorMap(RuntimeFailure.class,
 					(ex) -> new DaeployException(ErrorCode.RUNTIME_ERROR, ex.getMessage(), null, ex));
 	}

@@ -13,10 +13,13 @@ public interface ForwardAuth {
 	 * Checks a request's credentials.
 	 * @param cookie the value of the {@code daeploy} cookie, or {@code null}
 	 * @param bearer the bearer token of the {@code Authorization} header, or {@code null}
-	 * @param uri the requested path and query, for the login page's way back
+	 * @param url the requested URL as the client sent it ({@code http://host:port/path}),
+	 * for the login page's way back
+	 * @param dashboardOrigin the origin of the dashboard, where the login page is served
+	 * (e.g. {@code http://localhost:5081})
 	 * @return the decision
 	 */
-	Mono<Decision> check(String cookie, String bearer, String uri);
+	Mono<Decision> check(String cookie, String bearer, String url, String dashboardOrigin);
 
 	/**
 	 * The token of an {@code Authorization: Bearer ...} header, as both proxies read it.

@@ -59,8 +59,10 @@ class ProxyConfiguration {
 		}
 		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
 				+ " embedded proxy on port " + proxy.httpPort());
-		return new EmbeddedProxy(new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
-				proxy.mirrorMaxBody().toBytes(), 256), properties.auth().enabled() ? forwardAuth : null, stats);
+		return new EmbeddedProxy(
+				new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.dashboardPort(),
+						proxy.shadowTimeout(), proxy.mirrorMaxBody().toBytes(), 256),
+				properties.auth().enabled() ? forwardAuth : null, stats);
 	}
 
 	@Bean

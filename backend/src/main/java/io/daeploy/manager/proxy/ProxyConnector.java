@@ -35,6 +35,12 @@ public interface ProxyConnector {
 	int httpPort();
 
 	/**
+	 * The port of the dashboard's own origin, as bound.
+	 * @return the port, or the configured one before the proxy listens
+	 */
+	int dashboardPort();
+
+	/**
 	 * Which proxy this is, for the {@code manager} query and the log.
 	 * @return {@code embedded} or {@code traefik}
 	 */

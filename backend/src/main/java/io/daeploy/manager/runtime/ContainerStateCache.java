@@ -86,7 +86,7 @@ public class ContainerStateCache {
 
 	@Autowired
 	ContainerStateCache(RuntimeConnector runtime) {
-		this(runtime, Duration.ofMillis(250), Duration.ofSeconds(2));
+		this(runtime, Duration.ofMillis(250), Duration.ofSeconds(1));
 	}
 
 	ContainerStateCache(RuntimeConnector runtime, Duration firstBackoff, Duration maxBackoff) {

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.daeploy.manager.ManagerIntegrationTests;
+import io.daeploy.manager.proxy.ProxyConnector;
 import io.daeploy.manager.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,6 +27,9 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	ProxyConnector proxy;
 
 	@Test
 	void apiTokensWorkUntilRevokedAndAreListedWithoutTheirSecret() {
@@ -153,14 +158,19 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
+		// Traefik's question: the way back is the URL the browser asked for, the sign-in
+		// page the dashboard's
 		http.get()
 			.uri("/auth/verify")
+			.header("X-Forwarded-Proto", "http")
+			.header("X-Forwarded-Host", "daeploy.example:5080")
 			.header("X-Forwarded-Uri", "/services/model/predict?x=1")
 			.exchange()
 			.expectStatus()
 			.isSeeOther()
 			.expectHeader()
-			.valueEquals("Location", "/auth/login?destination=/services/model/predict?x%3D1");
+			.valueEquals("Location", "http://daeploy.example:" + this.proxy.dashboardPort()
+					+ "/auth/login?destination=http://daeploy.example:5080/services/model/predict?x%3D1");
 
 		withToken(session).document("mutation { logout { revoked } }").executeAndVerify();
 		http.get()
@@ -174,10 +184,13 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 
 	@Test
 	void formLoginSetsAHardenedCookieAndLogoutRevokesIt() {
-		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		// the form lives on the dashboard's origin; a browser posts it with that origin
+		String dashboard = "http://127.0.0.1:" + this.proxy.dashboardPort();
+		WebTestClient http = WebTestClient.bindToServer().baseUrl(dashboard).build();
 		http.get().uri("/auth/login?destination=/services/x/").exchange().expectStatus().isUnauthorized();
 		String cookie = http.post()
 			.uri("/auth/login?destination=/services/x/")
+			.header("Origin", dashboard)
 			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("username=admin&password=" + ADMIN_PASSWORD)
 			.exchange()
@@ -190,10 +203,12 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.getFirst("Set-Cookie");
 		assertThat(cookie).containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/");
 		String token = cookie.substring("daeploy=".length(), cookie.indexOf(';'));
-		http.get().uri("/auth/verify").cookie("daeploy", token).exchange().expectStatus().isOk();
+		WebTestClient manager = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		manager.get().uri("/auth/verify").cookie("daeploy", token).exchange().expectStatus().isOk();
 
 		http.post()
 			.uri("/auth/login?destination=//evil.example/")
+			.header("Origin", dashboard)
 			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("username=admin&password=" + ADMIN_PASSWORD)
 			.exchange()
@@ -201,6 +216,7 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.valueEquals("Location", "/");
 		http.post()
 			.uri("/auth/login")
+			.header("Origin", dashboard)
 			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("username=admin&password=wrong")
 			.exchange()
@@ -209,15 +225,17 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.expectBody(String.class)
 			.value((html) -> assertThat(html).contains("Wrong user name or password"));
 
-		http.get()
+		http.post()
 			.uri("/auth/logout")
+			.header("Origin", dashboard)
 			.cookie("daeploy", token)
+			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.exchange()
 			.expectStatus()
 			.isSeeOther()
 			.expectHeader()
 			.value("Set-Cookie", (value) -> assertThat(value).contains("Max-Age=0"));
-		http.get().uri("/auth/verify").cookie("daeploy", token).exchange().expectStatus().isSeeOther();
+		manager.get().uri("/auth/verify").cookie("daeploy", token).exchange().expectStatus().isSeeOther();
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import io.daeploy.manager.GraphQlWebSocket;
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
 import io.daeploy.manager.auth.TokenService;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -450,11 +451,11 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 		assertThat(frozenUntil).isEqualTo(Instant.parse((String) first.get("lastRaisedAt")).plusSeconds(1));
 		Map<String, Object> second = raise(this.graphQl, input);
 		assertThat(second).as("within the window").containsEntry("frozenUntil", first.get("frozenUntil"));
-		long waitMillis = Duration.between(Instant.now(), frozenUntil).toMillis() + 50;
-		if (waitMillis > 0) {
-			// the freeze window is time, not state: wait for it to pass
-			Thread.sleep(waitMillis);
-		}
+		// the freeze window is time, not state: wait for it to pass
+		Awaitility.await("the freeze window to pass")
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> Instant.now().isAfter(frozenUntil.plusMillis(50)));
 		Map<String, Object> third = raise(this.graphQl, input);
 		assertThat(Instant.parse((String) third.get("frozenUntil"))).isAfter(frozenUntil);
 		long id = Long.parseLong((String) first.get("id"));

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.daeploy.manager.GraphQlWebSocket;
 import io.daeploy.manager.TestManagers;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,11 +69,7 @@ class NotificationRestartIntegrationTests {
 			.connect(URI.create("ws://127.0.0.1:" + TestManagers.port(manager) + "/graphql"), null)) {
 			socket.subscribe("1", "subscription { notifications { message } }");
 			NotificationService notifications = manager.getBean(NotificationService.class);
-			long deadline = System.nanoTime() + TIMEOUT.toNanos();
-			while (notifications.subscribers() == 0) {
-				assertThat(System.nanoTime()).as("subscribed in time").isLessThan(deadline);
-				Thread.sleep(50);
-			}
+			Awaitility.await("the subscription").atMost(TIMEOUT).until(() -> notifications.subscribers() > 0);
 
 			http.post()
 				.uri("/notifications/")

@@ -13,8 +13,11 @@ import java.util.Map;
 
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
+import io.daeploy.manager.proxy.ProxyConnector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,6 +68,9 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 	void token() {
 		this.token = login("admin", ADMIN_PASSWORD);
 	}
+
+	@Autowired
+	ProxyConnector proxy;
 
 	@Test
 	void mainAnswersAndEveryShadowGetsAMirroredCopy() {
@@ -143,7 +149,9 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 
 		HttpResponse<String> browser = send(HttpRequest.newBuilder(proxy(path)).header("Accept", "text/html").GET());
 		assertThat(browser.statusCode()).isEqualTo(303);
-		assertThat(browser.headers().firstValue("Location")).hasValue("/auth/login?destination=" + path);
+		// sent to the sign-in page on the dashboard's origin, with the way back
+		assertThat(browser.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + this.proxy.dashboardPort()
+				+ "/auth/login?destination=http://127.0.0.1:" + proxyPort() + path);
 		HttpResponse<String> forged = send(
 				HttpRequest.newBuilder(proxy(path)).header("Authorization", "Bearer forged").GET());
 		assertThat(forged.statusCode()).isEqualTo(401);
@@ -165,8 +173,19 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ manager { proxy { kind httpPort } } }\"}")));
 		assertThat(graphql.statusCode()).isEqualTo(200);
 		assertThat(graphql.body()).contains("\"kind\":\"EMBEDDED\"").contains("\"httpPort\":" + proxyPort());
-		assertThat(get("/auth/login").body()).contains("Sign in");
-		assertThat(get("/").body()).contains("<div id=\"root\">");
+		// the dashboard's pages live on the dashboard's origin: the services' port sends
+		// browsers there
+		String dashboard = "http://127.0.0.1:" + this.proxy.dashboardPort();
+		assertThat(get("/auth/login").headers().firstValue("Location"))
+			.hasValue(dashboard + "/auth/login?destination=/");
+		assertThat(get("/").headers().firstValue("Location")).hasValue(dashboard + "/");
+		assertThat(send(HttpRequest.newBuilder(URI.create(dashboard + "/auth/login")).GET()).body())
+			.contains("Sign in");
+		assertThat(send(HttpRequest.newBuilder(URI.create(dashboard + "/")).GET()).body())
+			.contains("<div id=\"root\">");
+		// and no service is ever served there
+		assertThat(send(HttpRequest.newBuilder(URI.create(dashboard + "/services/anything/")).GET()).statusCode())
+			.isNotEqualTo(200);
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.daeploy.manager.DaeployManagerApplication;
 import io.daeploy.manager.TestManagers;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,15 +107,13 @@ class ProxyModeIntegrationTests {
 			.get();
 	}
 
-	private static String awaitFile(Path file) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (Files.exists(file) && Files.readString(file).endsWith("\n")) {
-				return Files.readString(file).strip();
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError(file + " was not written");
+	private static String awaitFile(Path file) {
+		return Awaitility.await(file + " to be written")
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.ignoreExceptions()
+			.until(() -> Files.readString(file), (text) -> text.endsWith("\n"))
+			.strip();
 	}
 
 }

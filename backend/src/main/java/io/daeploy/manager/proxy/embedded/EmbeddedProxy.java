@@ -45,14 +45,17 @@ import org.apache.commons.logging.LogFactory;
  * two channels of one event loop, with backend connections pooled per event loop, is the
  * cheapest way to forward a request on the JVM.
  * <p>
- * It serves Traefik's URL space: {@code /services/<name>/...} goes to the main version
- * and is mirrored to each shadow, {@code /services/<name>_<version>/...} goes to that
- * version, prefixes stripped and {@code X-Forwarded-Prefix} set; every other path goes to
- * the manager's own server, WebSocket upgrades included (relayed as raw bytes after the
- * {@code 101}). Service routes pass the same forward-auth check as Traefik's, called in
- * process. Mirrored copies use connections of their own with a short timeout and a cap on
- * those in flight, so a slow shadow never delays the main route; their answers are
- * measured, then dropped.
+ * It listens on two ports. The services port serves Traefik's URL space:
+ * {@code /services/<name>/...} goes to the main version and is mirrored to each shadow,
+ * {@code /services/<name>_<version>/...} goes to that version, prefixes stripped and
+ * {@code X-Forwarded-Prefix} set; every other path goes to the manager's own server,
+ * WebSocket upgrades included (relayed as raw bytes after the {@code 101}). The dashboard
+ * port sends everything to the manager and never a service, so the dashboard's origin
+ * holds no service's page; the manager learns which port a request came in on from
+ * {@code X-Daeploy-Entry}, which only the proxy sets. Service routes pass the same
+ * forward-auth check as Traefik's, called in process. Mirrored copies use connections of
+ * their own with a short timeout and a cap on those in flight, so a slow shadow never
+ * delays the main route; their answers are measured, then dropped.
  */
 public final class EmbeddedProxy implements ProxyConnector {
 
@@ -75,6 +78,8 @@ public final class EmbeddedProxy implements ProxyConnector {
 	private volatile Target manager;
 
 	private Channel server;
+
+	private Channel dashboard;
 
 	/**
 	 * Creates the proxy; it listens from {@link #start}.
@@ -103,7 +108,14 @@ public final class EmbeddedProxy implements ProxyConnector {
 			return;
 		}
 		this.manager = new Target(null, manager);
-		this.server = new ServerBootstrap().group(this.group)
+		this.server = listen(this.settings.httpPort(), Entry.SERVICES);
+		this.dashboard = listen(this.settings.dashboardPort(), Entry.DASHBOARD);
+		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (services) and :"
+				+ dashboardPort() + " (dashboard); manager at " + manager.getHostString() + ":" + manager.getPort());
+	}
+
+	private Channel listen(int port, Entry entry) {
+		return new ServerBootstrap().group(this.group)
 			.channel(this.serverChannel)
 			.option(ChannelOption.SO_BACKLOG, 1024)
 			.childOption(ChannelOption.TCP_NODELAY, true)
@@ -114,15 +126,13 @@ public final class EmbeddedProxy implements ProxyConnector {
 					channel.pipeline()
 						.addLast(Frontend.CODEC, new HttpServerCodec(8192, 16384, 65536))
 						.addLast(Frontend.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-						.addLast(new Frontend(EmbeddedProxy.this));
+						.addLast(new Frontend(EmbeddedProxy.this, entry));
 				}
 
 			})
-			.bind(this.settings.address(), this.settings.httpPort())
+			.bind(this.settings.address(), port)
 			.syncUninterruptibly()
 			.channel();
-		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (manager at "
-				+ manager.getHostString() + ":" + manager.getPort() + ")");
 	}
 
 	@Override
@@ -130,6 +140,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 		if (this.server != null) {
 			this.server.close().syncUninterruptibly();
 			this.server = null;
+		}
+		if (this.dashboard != null) {
+			this.dashboard.close().syncUninterruptibly();
+			this.dashboard = null;
 		}
 		this.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
 	}
@@ -153,6 +167,13 @@ public final class EmbeddedProxy implements ProxyConnector {
 	public int httpPort() {
 		Channel current = this.server;
 		return (current != null) ? ((InetSocketAddress) current.localAddress()).getPort() : this.settings.httpPort();
+	}
+
+	@Override
+	public int dashboardPort() {
+		Channel current = this.dashboard;
+		return (current != null) ? ((InetSocketAddress) current.localAddress()).getPort()
+				: this.settings.dashboardPort();
 	}
 
 	@Override
@@ -205,14 +226,36 @@ public final class EmbeddedProxy implements ProxyConnector {
 	 * Listen address and limits.
 	 *
 	 * @param address the address to listen on
-	 * @param httpPort the port to listen on (0: any free one)
+	 * @param httpPort the port of services (0: any free one)
+	 * @param dashboardPort the port of the dashboard's origin (0: any free one)
 	 * @param shadowTimeout how long a mirrored request may take
 	 * @param mirrorMaxBody larger request bodies are not mirrored
 	 * @param maxMirrorsInFlight mirrored requests in flight per shadow and event loop;
 	 * further ones are dropped (and not counted) until some finish
 	 */
-	public record Settings(String address, int httpPort, Duration shadowTimeout, long mirrorMaxBody,
+	public record Settings(String address, int httpPort, int dashboardPort, Duration shadowTimeout, long mirrorMaxBody,
 			int maxMirrorsInFlight) {
+	}
+
+	/**
+	 * Which listener a connection came in on.
+	 */
+	enum Entry {
+
+		/** Service routes, and the manager for API clients. */
+		SERVICES,
+
+		/** The dashboard's own origin: everything goes to the manager, no service. */
+		DASHBOARD;
+
+		/**
+		 * The value of {@code X-Daeploy-Entry} the manager sees.
+		 * @return {@code services} or {@code dashboard}
+		 */
+		String header() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
 	}
 
 	/**

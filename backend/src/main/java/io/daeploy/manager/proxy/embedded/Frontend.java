@@ -57,11 +57,13 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 	/** Headers only the proxy may set: a client's are dropped, never trusted. */
 	private static final List<CharSequence> PROXY_SET = List.of("x-forwarded-for", "x-forwarded-host",
 			"x-forwarded-proto", "x-forwarded-prefix", "x-forwarded-port", "x-forwarded-server", "x-forwarded-uri",
-			"x-forwarded-method", "x-real-ip", "x-daeploy-user");
+			"x-forwarded-method", "x-real-ip", "x-daeploy-user", "x-daeploy-entry");
 
 	static final Pools POOLS = new Pools();
 
 	private final EmbeddedProxy proxy;
+
+	private final EmbeddedProxy.Entry entry;
 
 	private final ArrayDeque<Object> queued = new ArrayDeque<>();
 
@@ -73,8 +75,9 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
 	private String clientAddress;
 
-	Frontend(EmbeddedProxy proxy) {
+	Frontend(EmbeddedProxy proxy, EmbeddedProxy.Entry entry) {
 		this.proxy = proxy;
+		this.entry = entry;
 	}
 
 	EventLoop loop() {
@@ -169,7 +172,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		Route route = null;
 		Target target = this.proxy.manager();
 		String path = uri;
-		if (uri.startsWith(SERVICES)) {
+		if (this.entry == EmbeddedProxy.Entry.SERVICES && uri.startsWith(SERVICES)) {
 			int end = SERVICES.length();
 			while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
 				end++;
@@ -197,8 +200,10 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		EventLoop loop = this.ctx.channel().eventLoop();
+		String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
 		this.proxy.auth()
-			.check(cookie, bearer, uri)
+			.check(cookie, bearer, "http://" + host + uri,
+					"http://" + hostName(host) + ":" + this.proxy.dashboardPort())
 			.subscribe((decision) -> onLoop(loop, () -> decided(started, decision)),
 					(ex) -> onLoop(loop, () -> decided(started, new ForwardAuth.Decision(401, null, null))));
 	}
@@ -428,7 +433,22 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		if (route != null) {
 			headers.set("X-Forwarded-Prefix", route.prefix());
 		}
+		else {
+			headers.set("X-Daeploy-Entry", this.entry.header());
+		}
 		request.setUri(path);
+	}
+
+	/**
+	 * A Host header's name without its port.
+	 */
+	static String hostName(String host) {
+		if (host.startsWith("[")) {
+			int end = host.indexOf(']');
+			return (end > 0) ? host.substring(0, end + 1) : host;
+		}
+		int colon = host.indexOf(':');
+		return (colon >= 0) ? host.substring(0, colon) : host;
 	}
 
 	private static String cookie(HttpHeaders headers) {

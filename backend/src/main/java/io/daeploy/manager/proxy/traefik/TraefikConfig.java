@@ -19,6 +19,10 @@ public final class TraefikConfig {
 
 	static final String AUTH_MIDDLEWARE = "daeploy-auth";
 
+	static final String ENTRY_SERVICES = "daeploy-entry-services";
+
+	static final String ENTRY_DASHBOARD = "daeploy-entry-dashboard";
+
 	/** Bodies larger than this are not mirrored (Traefik's {@code maxBodySize}). */
 	static final long MIRROR_MAX_BODY = 1024L * 1024L;
 
@@ -46,6 +50,8 @@ public final class TraefikConfig {
 			web.put("http", Map.of("redirections", Map.of("entryPoint", Map.of("to", "websecure", "scheme", "https"))));
 		}
 		entryPoints.put("web", web);
+		// the dashboard's own origin: the manager only, never a service
+		entryPoints.put("dashboard", Map.of("address", ":" + this.settings.dashboardPort()));
 		if (this.settings.https()) {
 			entryPoints.put("websecure", Map.of("address", ":" + this.settings.httpsPort()));
 		}
@@ -88,8 +94,22 @@ public final class TraefikConfig {
 
 	private Map<String, Object> managerConfig() {
 		Map<String, Object> routers = new LinkedHashMap<>();
-		routers.put("manager", router("PathPrefix(`/`)", "manager", List.of(), 1));
+		routers.put("manager", router("PathPrefix(`/`)", "manager", List.of(ENTRY_SERVICES), 1));
+		Map<String, Object> dashboard = new LinkedHashMap<>();
+		dashboard.put("rule", "PathPrefix(`/`)");
+		dashboard.put("service", "manager");
+		dashboard.put("entryPoints", List.of("dashboard"));
+		dashboard.put("middlewares", List.of(ENTRY_DASHBOARD));
+		if (this.settings.https()) {
+			dashboard.put("tls", Map.of("certResolver", "daeploy"));
+		}
+		routers.put("dashboard", dashboard);
 		Map<String, Object> middlewares = new LinkedHashMap<>();
+		// tells the manager which port a request came in on; a client's value is replaced
+		middlewares.put(ENTRY_SERVICES,
+				Map.of("headers", Map.of("customRequestHeaders", Map.of("X-Daeploy-Entry", "services"))));
+		middlewares.put(ENTRY_DASHBOARD,
+				Map.of("headers", Map.of("customRequestHeaders", Map.of("X-Daeploy-Entry", "dashboard"))));
 		Map<String, Object> forwardAuth = new LinkedHashMap<>();
 		forwardAuth.put("address", this.settings.managerUrl() + "/auth/verify");
 		forwardAuth.put("trustForwardHeader", true);
@@ -166,6 +186,7 @@ public final class TraefikConfig {
 	 *
 	 * @param httpPort the {@code web} entry point's port
 	 * @param httpsPort the {@code websecure} entry point's port
+	 * @param dashboardPort the {@code dashboard} entry point's port
 	 * @param https whether HTTPS is served (HTTP redirects to it; ACME certificates)
 	 * @param authEnabled whether service routes go through forward auth
 	 * @param managerUrl the manager's own server, e.g. {@code http://127.0.0.1:8080}
@@ -173,8 +194,8 @@ public final class TraefikConfig {
 	 * @param acmeStorage the ACME storage file
 	 * @param acmeStaging whether to use Let's Encrypt's staging CA
 	 */
-	public record Settings(int httpPort, int httpsPort, boolean https, boolean authEnabled, String managerUrl,
-			String acmeEmail, String acmeStorage, boolean acmeStaging) {
+	public record Settings(int httpPort, int httpsPort, int dashboardPort, boolean https, boolean authEnabled,
+			String managerUrl, String acmeEmail, String acmeStorage, boolean acmeStaging) {
 	}
 
 }

@@ -105,9 +105,9 @@ public final class TraefikProxy implements ProxyConnector {
 			return;
 		}
 		DaeployProperties.Proxy proxy = this.properties.proxy();
-		TraefikConfig.Settings settings = new TraefikConfig.Settings(proxy.httpPort(), proxy.httpsPort(), proxy.https(),
-				this.properties.auth().enabled(), "http://127.0.0.1:" + manager.getPort(), null,
-				this.directory.resolve("acme.json").toString(), false);
+		TraefikConfig.Settings settings = new TraefikConfig.Settings(proxy.httpPort(), proxy.httpsPort(),
+				proxy.dashboardPort(), proxy.https(), this.properties.auth().enabled(),
+				"http://127.0.0.1:" + manager.getPort(), null, this.directory.resolve("acme.json").toString(), false);
 		this.files = new TraefikFiles(this.directory, new TraefikConfig(settings));
 		this.files.writeStatic();
 		this.files.rebuild(this.table);
@@ -148,6 +148,11 @@ public final class TraefikProxy implements ProxyConnector {
 	@Override
 	public int httpPort() {
 		return this.properties.proxy().httpPort();
+	}
+
+	@Override
+	public int dashboardPort() {
+		return this.properties.proxy().dashboardPort();
 	}
 
 	@Override

@@ -37,7 +37,8 @@ final class DeliveryTestSupport {
 			DaeployProperties.Webhook webhook) {
 		return new DaeployProperties(Path.of("target/delivery-tests"), HOST_NAME, null, false, null, "test",
 				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)),
-				new DaeployProperties.Proxy(5080, 5443, false, "embedded", "127.0.0.1", null, Duration.ofSeconds(10)),
+				new DaeployProperties.Proxy(5080, 5443, 5081, false, "embedded", "127.0.0.1", null,
+						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null,
 				new DaeployProperties.Notification(smtp, webhook), config);
 	}

@@ -15,6 +15,7 @@ import io.daeploy.manager.proxy.ForwardAuth;
 import io.daeploy.manager.proxy.RouteTable;
 import io.daeploy.manager.proxy.RouteTable.Backend;
 import io.daeploy.manager.proxy.TrafficStats;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -82,7 +83,11 @@ class EmbeddedProxyTests {
 		assertThat(post("/services/svc/large", large).body()).isEqualTo("main POST /large " + large.length());
 
 		awaitTrue(() -> shadow.paths.size() == 1);
-		Thread.sleep(200);
+		// and the large one never comes
+		Awaitility.await()
+			.during(Duration.ofMillis(200))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> shadow.paths.size() == 1);
 		assertThat(shadow.paths).containsExactly("POST /small " + small.length());
 		assertThat(main.paths).containsExactly("POST /small " + small.length(), "POST /large " + large.length());
 	}
@@ -121,16 +126,18 @@ class EmbeddedProxyTests {
 	@Test
 	void forwardAuthDecidesBeforeTheServiceIsAsked() throws Exception {
 		Recorder main = new Recorder();
-		ForwardAuth auth = (cookie, bearer,
-				uri) -> Mono.just("good".equals(bearer) ? new ForwardAuth.Decision(200, null, "ann")
+		ForwardAuth auth = (cookie, bearer, url,
+				dashboard) -> Mono.just("good".equals(bearer) ? new ForwardAuth.Decision(200, null, "ann")
 						: (bearer != null) ? new ForwardAuth.Decision(401, null, null)
-								: new ForwardAuth.Decision(303, "/auth/login?destination=" + uri, null));
+								: new ForwardAuth.Decision(303, dashboard + "/auth/login?destination=" + url, null));
 		start(auth, Duration.ofSeconds(5), 1024);
 		this.proxy.route(RouteTable.of(List.of(new Backend("svc", "1.0.0", true, backend(main, Duration.ZERO)))));
 
 		HttpResponse<String> anonymous = get("/services/svc/x");
 		assertThat(anonymous.statusCode()).isEqualTo(303);
-		assertThat(anonymous.headers().firstValue("location")).hasValue("/auth/login?destination=/services/svc/x");
+		// the sign-in page is on the dashboard's origin, and the way back is the full URL
+		assertThat(anonymous.headers().firstValue("location")).hasValue("http://127.0.0.1:" + this.proxy.dashboardPort()
+				+ "/auth/login?destination=http://127.0.0.1:" + this.proxy.httpPort() + "/services/svc/x");
 		assertThat(this.http
 			.send(HttpRequest.newBuilder(uri("/services/svc/x")).header("Authorization", "Bearer bad").build(),
 					HttpResponse.BodyHandlers.ofString())
@@ -144,7 +151,7 @@ class EmbeddedProxyTests {
 	}
 
 	private void start(ForwardAuth auth, Duration shadowTimeout, long mirrorMaxBody) {
-		this.proxy = new EmbeddedProxy(new EmbeddedProxy.Settings("127.0.0.1", 0, shadowTimeout, mirrorMaxBody, 64),
+		this.proxy = new EmbeddedProxy(new EmbeddedProxy.Settings("127.0.0.1", 0, 0, shadowTimeout, mirrorMaxBody, 64),
 				auth, this.stats);
 		this.proxy.start(new InetSocketAddress("127.0.0.1", 9));
 	}
@@ -189,12 +196,11 @@ class EmbeddedProxyTests {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-			Thread.sleep(50);
-		}
+	private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.until(condition::getAsBoolean);
 	}
 
 	private static final class Recorder {

@@ -13,6 +13,7 @@ import io.daeploy.manager.proxy.RouteTable;
 import io.daeploy.manager.proxy.RouteTable.Backend;
 import io.daeploy.manager.proxy.TrafficStats;
 import io.daeploy.manager.proxy.TrafficStats.VersionTraffic;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,12 +175,11 @@ class TraefikAccessLogTests {
 				router, service);
 	}
 
-	private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition met in time").isLessThan(deadline);
-			Thread.sleep(20);
-		}
+	private static void awaitTrue(BooleanSupplier condition) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(4))
+			.pollInterval(Duration.ofMillis(20))
+			.until(condition::getAsBoolean);
 	}
 
 }

@@ -54,7 +54,13 @@ class TraefikConfigTests {
 		assertThat(at(manager, "middlewares", "daeploy-auth", "forwardAuth"))
 			.containsEntry("address", "http://127.0.0.1:8080/auth/verify")
 			.containsEntry("authResponseHeaders", List.of("X-Daeploy-User"));
-		assertThat(at(manager, "routers", "manager")).doesNotContainKey("middlewares");
+		// the manager's router only says which port the request came in on
+		assertThat(at(manager, "routers", "manager")).containsEntry("middlewares", List.of("daeploy-entry-services"));
+		assertThat(at(manager, "routers", "dashboard")).containsEntry("entryPoints", List.of("dashboard"))
+			.containsEntry("middlewares", List.of("daeploy-entry-dashboard"))
+			.containsEntry("service", "manager");
+		assertThat(at(manager, "middlewares", "daeploy-entry-dashboard"))
+			.isEqualTo(Map.of("headers", Map.of("customRequestHeaders", Map.of("X-Daeploy-Entry", "dashboard"))));
 	}
 
 	@Test
@@ -104,7 +110,7 @@ class TraefikConfigTests {
 		assertThat(at(staticConfig, "accessLog")).containsEntry("format", "json");
 
 		Map<String, Object> plain = TOML.readValue(config(true, false).staticConfig("/d", "/a.log"), Map.class);
-		assertThat((Map<String, Object>) plain.get("entryPoints")).containsOnlyKeys("web");
+		assertThat((Map<String, Object>) plain.get("entryPoints")).containsOnlyKeys("web", "dashboard");
 		assertThat(plain).doesNotContainKey("certificatesResolvers");
 	}
 
@@ -117,7 +123,7 @@ class TraefikConfigTests {
 	}
 
 	private static TraefikConfig config(boolean auth, boolean https) {
-		return new TraefikConfig(new TraefikConfig.Settings(5080, 5443, https, auth, "http://127.0.0.1:8080",
+		return new TraefikConfig(new TraefikConfig.Settings(5080, 5443, 5081, https, auth, "http://127.0.0.1:8080",
 				"ops@example.org", "/data/acme.json", true));
 	}
 

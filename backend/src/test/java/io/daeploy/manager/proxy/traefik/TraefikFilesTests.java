@@ -144,8 +144,8 @@ class TraefikFilesTests {
 
 	private TraefikFiles files() {
 		return new TraefikFiles(this.directory.resolve("traefik"),
-				new TraefikConfig(new TraefikConfig.Settings(5080, 5443, false, true, "http://127.0.0.1:8080", null,
-						this.directory.resolve("traefik/acme.json").toString(), false)));
+				new TraefikConfig(new TraefikConfig.Settings(5080, 5443, 5081, false, true, "http://127.0.0.1:8080",
+						null, this.directory.resolve("traefik/acme.json").toString(), false)));
 	}
 
 	private static List<String> names(Path directory) throws IOException {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,9 +68,11 @@ class TraefikProcessTests {
 
 		process.stop();
 		int startsAfterStop = lines(starts).size();
-		Thread.sleep(400); // several times the longest backoff: a restart would show by
-							// now
-		assertThat(lines(starts)).hasSize(startsAfterStop);
+		// for several times the longest backoff, no restart shows
+		Awaitility.await()
+			.during(Duration.ofMillis(400))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> lines(starts).size() == startsAfterStop);
 	}
 
 	@Test
@@ -108,8 +111,11 @@ class TraefikProcessTests {
 		process.stop();
 
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
-		Thread.sleep(300); // longer than the backoff: a restart would show by now
-		assertThat(lines(pidFile)).hasSize(1);
+		// for longer than the backoff, no restart shows
+		Awaitility.await()
+			.during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> lines(pidFile).size() == 1);
 		assertThat(this.crashes).isEmpty();
 	}
 
@@ -144,12 +150,8 @@ class TraefikProcessTests {
 		}
 	}
 
-	private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + DEADLINE.toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition met within %s", DEADLINE).isLessThan(deadline);
-			Thread.sleep(20);
-		}
+	private static void awaitTrue(BooleanSupplier condition) {
+		Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
 	}
 
 }

@@ -16,6 +16,7 @@ import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.RouteTable;
 import io.daeploy.manager.proxy.RouteTable.Backend;
 import io.daeploy.manager.proxy.TrafficStats;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.dataformat.toml.TomlMapper;
@@ -117,7 +118,7 @@ class TraefikProxyTests {
 	private DaeployProperties properties(boolean https) {
 		return new DaeployProperties(this.directory, "localhost", null, false, null, "test",
 				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)),
-				new DaeployProperties.Proxy(5080, 5443, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
+				new DaeployProperties.Proxy(5080, 5443, 5081, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
 						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
 				DaeployProperties.Config.NONE);
@@ -138,12 +139,11 @@ class TraefikProxyTests {
 		}
 	}
 
-	private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition met in time").isLessThan(deadline);
-			Thread.sleep(20);
-		}
+	private static void awaitTrue(BooleanSupplier condition) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(4))
+			.pollInterval(Duration.ofMillis(20))
+			.until(condition::getAsBoolean);
 	}
 
 }

@@ -24,8 +24,8 @@ class TraefikTemplateTests {
 			.replace("${HTTP_PORT}", "5080")
 			.replace("${HTTPS_PORT}", "5443")
 			.replace("${TRAEFIK_DIR}", "/data/traefik");
-		String generated = new TraefikConfig(new TraefikConfig.Settings(5080, 5443, true, true, "http://127.0.0.1:8080",
-				null, "/data/traefik/acme.json", false))
+		String generated = new TraefikConfig(new TraefikConfig.Settings(5080, 5443, 5081, true, true,
+				"http://127.0.0.1:8080", null, "/data/traefik/acme.json", false))
 			.staticConfig("/data/traefik/dynamic", "/data/traefik/access.log");
 
 		TomlMapper toml = new TomlMapper();

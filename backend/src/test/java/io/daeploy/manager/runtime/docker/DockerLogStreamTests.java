@@ -241,7 +241,9 @@ class DockerLogStreamTests {
 				this.closed.await();
 			}
 			catch (InterruptedException ex) {
+				// the scheduler's worker was disposed: freed as well
 				Thread.currentThread().interrupt();
+				this.released.countDown();
 				throw new InterruptedIOException();
 			}
 			this.released.countDown();
