@@ -1,179 +1,184 @@
 package io.daeploy.manager.audit;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-import graphql.language.ArrayValue;
-import graphql.language.BooleanValue;
-import graphql.language.Document;
-import graphql.language.EnumValue;
-import graphql.language.Field;
-import graphql.language.FloatValue;
-import graphql.language.IntValue;
-import graphql.language.NullValue;
-import graphql.language.ObjectValue;
-import graphql.language.OperationDefinition;
-import graphql.language.Selection;
-import graphql.language.StringValue;
-import graphql.language.Value;
-import graphql.language.VariableReference;
-import graphql.parser.Parser;
-import io.daeploy.manager.auth.Caller;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLObjectType;
+import io.daeploy.manager.error.DaeployException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
-import org.springframework.graphql.ResponseError;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.stereotype.Component;
 
 /**
- * Records every mutation in the {@link AuditLog} once it has run: one entry per mutation
- * field, with its arguments (passwords and tokens replaced by {@code ***}) and its
- * outcome.
+ * Records every mutation field that runs in the {@link AuditLog}, however the document is
+ * written: the fields are seen as graphql-java executes them, after fragments, aliases,
+ * directives and variables are resolved, not read from the document's text. The
+ * interceptor puts the caller into the GraphQL context; {@link Recorder}, an
+ * instrumentation, notes one entry per mutation field once it has finished, with its
+ * redacted arguments ({@link AuditRedaction}) and its outcome ({@code OK} or the error
+ * code); the interceptor writes them before the response goes out. A sign-in is recorded
+ * under the user who signed in.
  */
 @Component
 @Order(10)
 class AuditInterceptor implements WebGraphQlInterceptor {
 
-	private static final Pattern SECRET = Pattern.compile("(?i).*(password|token|secret).*");
+	static final String ANONYMOUS = "anonymous";
+
+	private static final String ACTOR = AuditInterceptor.class.getName() + ".actor";
+
+	private static final String ENTRIES = AuditInterceptor.class.getName() + ".entries";
 
 	private static final Log logger = LogFactory.getLog(AuditInterceptor.class);
 
 	private final AuditLog log;
 
-	private final JsonMapper json;
-
 	private final Clock clock;
 
-	AuditInterceptor(AuditLog log, JsonMapper json, Clock clock) {
+	AuditInterceptor(AuditLog log, Clock clock) {
 		this.log = log;
-		this.json = json;
 		this.clock = clock;
 	}
 
 	@Override
 	public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-		List<Field> mutations = mutationFields(request);
-		if (mutations.isEmpty()) {
-			return chain.next(request);
-		}
-		return Caller.current()
-			.flatMap((caller) -> chain.next(request)
-				.flatMap((response) -> record(caller, mutations, request, response).onErrorResume((ex) -> {
-					logger.error("Could not write the audit log", ex);
-					return Mono.empty();
-				}).thenReturn(response)));
+		Queue<Entry> entries = new ConcurrentLinkedQueue<>();
+		return ReactiveSecurityContextHolder.getContext()
+			.map(SecurityContext::getAuthentication)
+			.map(AuditInterceptor::actor)
+			.defaultIfEmpty(ANONYMOUS)
+			.flatMap((actor) -> {
+				request.configureExecutionInput(
+						(input, builder) -> builder.graphQLContext(Map.of(ACTOR, actor, ENTRIES, entries)).build());
+				// the entries are written before the caller hears back
+				return chain.next(request)
+					.flatMap((response) -> Flux.fromIterable(entries)
+						.concatMap((entry) -> this.log.record(this.clock.instant(), entry.actor(), entry.action(),
+								entry.arguments(), entry.outcome()))
+						.onErrorResume((ex) -> {
+							logger.error("Could not write the audit log", ex);
+							return Mono.empty();
+						})
+						.then(Mono.just(response)));
+			});
 	}
 
-	private Mono<Void> record(Caller caller, List<Field> mutations, WebGraphQlRequest request,
-			WebGraphQlResponse response) {
-		List<Mono<Void>> writes = new ArrayList<>();
-		for (Field field : mutations) {
-			String name = (field.getAlias() != null) ? field.getAlias() : field.getName();
-			Map<String, Object> arguments = new LinkedHashMap<>();
-			field.getArguments()
-				.forEach((argument) -> arguments.put(argument.getName(),
-						redact(argument.getName(), value(argument.getValue(), request.getVariables()))));
-			writes.add(this.log.record(this.clock.instant(), caller.name(), field.getName(),
-					this.json.writeValueAsString(arguments), outcome(response, name)));
+	static String actor(Authentication authentication) {
+		if (authentication == null || !authentication.isAuthenticated()
+				|| authentication instanceof AnonymousAuthenticationToken) {
+			return ANONYMOUS;
 		}
-		return Mono.when(writes);
+		return authentication.getName();
 	}
 
-	private static String outcome(WebGraphQlResponse response, String responseKey) {
-		for (ResponseError error : response.getErrors()) {
-			List<Object> path = error.getParsedPath();
-			if (path.isEmpty() || responseKey.equals(path.get(0))) {
-				Object code = error.getExtensions().get("code");
-				return (code != null) ? code.toString() : "ERROR";
+	/**
+	 * One mutation field's entry, waiting to be written.
+	 */
+	record Entry(String actor, String action, String arguments, String outcome) {
+	}
+
+	/**
+	 * Writes the audit entries as mutation fields finish.
+	 */
+	@Component
+	static class Recorder extends SimplePerformantInstrumentation {
+
+		private final JsonMapper json;
+
+		Recorder(JsonMapper json) {
+			this.json = json;
+		}
+
+		@Override
+		public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher,
+				InstrumentationFieldFetchParameters parameters, InstrumentationState state) {
+			DataFetchingEnvironment env = parameters.getEnvironment();
+			if (!(env.getParentType() instanceof GraphQLObjectType parent) || !"Mutation".equals(parent.getName())) {
+				return dataFetcher;
 			}
+			return (environment) -> {
+				Object result;
+				try {
+					result = dataFetcher.get(environment);
+				}
+				catch (Exception ex) {
+					record(environment, ex);
+					throw ex;
+				}
+				if (result instanceof CompletionStage<?> stage) {
+					return stage.whenComplete((value, ex) -> record(environment, ex));
+				}
+				if (result instanceof Mono<?> mono) {
+					return mono.doOnSuccess((value) -> record(environment, null))
+						.doOnError((ex) -> record(environment, ex));
+				}
+				record(environment, null);
+				return result;
+			};
 		}
-		return "OK";
-	}
 
-	private static List<Field> mutationFields(WebGraphQlRequest request) {
-		Document document;
-		try {
-			document = Parser.parse(request.getDocument());
-		}
-		catch (RuntimeException ex) {
-			return List.of();
-		}
-		List<Field> fields = new ArrayList<>();
-		for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
-			boolean selected = request.getOperationName() == null
-					|| request.getOperationName().equals(operation.getName());
-			if (selected && operation.getOperation() == OperationDefinition.Operation.MUTATION) {
-				for (Selection<?> selection : operation.getSelectionSet().getSelections()) {
-					if (selection instanceof Field field) {
-						fields.add(field);
-					}
+		private void record(DataFetchingEnvironment env, Throwable failure) {
+			try {
+				String field = env.getField().getName();
+				Map<String, Object> arguments = AuditRedaction.redactAll(env.getArguments());
+				String actor = env.getGraphQlContext().getOrDefault(ACTOR, ANONYMOUS);
+				if ("login".equals(field) && env.getArguments().get("input") instanceof Map<?, ?> input
+						&& input.get("username") instanceof String username) {
+					// a sign-in is the signed-in user's act
+					actor = username;
+				}
+				Queue<Entry> entries = env.getGraphQlContext().get(ENTRIES);
+				if (entries != null) {
+					entries.add(new Entry(actor, field, this.json.writeValueAsString(arguments), outcome(failure)));
 				}
 			}
+			catch (RuntimeException ex) {
+				logger.error("Could not write the audit log", ex);
+			}
 		}
-		return fields;
-	}
 
-	@SuppressWarnings("unchecked")
-	private static Object redact(String key, Object value) {
-		if (SECRET.matcher(key).matches()) {
-			return "***";
+		static String outcome(Throwable failure) {
+			Throwable cause = failure;
+			while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			if (cause == null) {
+				return "OK";
+			}
+			if (cause instanceof DaeployException daeploy) {
+				return daeploy.code().name();
+			}
+			if (cause instanceof AccessDeniedException) {
+				return "FORBIDDEN";
+			}
+			if (cause instanceof AuthenticationException) {
+				return "UNAUTHENTICATED";
+			}
+			return "INTERNAL";
 		}
-		if (value instanceof Map<?, ?> map) {
-			Map<String, Object> redacted = new LinkedHashMap<>();
-			((Map<String, Object>) map).forEach((k, v) -> redacted.put(k, redact(k, v)));
-			return redacted;
-		}
-		if (value instanceof List<?> list) {
-			return list.stream().map((item) -> redact("", item)).toList();
-		}
-		return value;
-	}
 
-	private static Object value(Value<?> value, Map<String, Object> variables) {
-		if (value instanceof VariableReference reference) {
-			return variables.get(reference.getName());
-		}
-		if (value instanceof StringValue text) {
-			return text.getValue();
-		}
-		if (value instanceof IntValue number) {
-			BigInteger integer = number.getValue();
-			return integer;
-		}
-		if (value instanceof FloatValue number) {
-			BigDecimal decimal = number.getValue();
-			return decimal;
-		}
-		if (value instanceof BooleanValue bool) {
-			return bool.isValue();
-		}
-		if (value instanceof EnumValue enumValue) {
-			return enumValue.getName();
-		}
-		if (value instanceof NullValue) {
-			return null;
-		}
-		if (value instanceof ArrayValue array) {
-			return array.getValues().stream().map((item) -> value(item, variables)).toList();
-		}
-		if (value instanceof ObjectValue object) {
-			Map<String, Object> map = new LinkedHashMap<>();
-			object.getObjectFields().forEach((field) -> map.put(field.getName(), value(field.getValue(), variables)));
-			return map;
-		}
-		return String.valueOf(value);
 	}
 
 }

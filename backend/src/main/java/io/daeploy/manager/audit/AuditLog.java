@@ -22,7 +22,17 @@ public class AuditLog {
 		this.db = db;
 	}
 
-	Mono<Void> record(Instant at, String actor, String action, String arguments, String outcome) {
+	/**
+	 * Records one act. Also used by the REST endpoints (sign-in, sign-out, the SDK's
+	 * notifications), which pass arguments already without secrets.
+	 * @param at when
+	 * @param actor who
+	 * @param action what, e.g. {@code deployService} or {@code POST /auth/login}
+	 * @param arguments with what, as JSON without secrets
+	 * @param outcome {@code OK} or the error code
+	 * @return completion
+	 */
+	public Mono<Void> record(Instant at, String actor, String action, String arguments, String outcome) {
 		return this.db
 			.sql("INSERT INTO audit_log (at, actor, action, arguments, outcome) "
 					+ "VALUES (:at, :actor, :action, :arguments, :outcome)")

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.daeploy.manager.audit.RestAuditFilter;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.error.DaeployException;
 import io.daeploy.manager.proxy.ForwardAuth;
@@ -140,6 +141,11 @@ class AuthEndpoints {
 					.map((form) -> new Credentials(firstOr(form, "username", ""), firstOr(form, "password", ""),
 							firstOr(form, "destination", null)));
 		return credentials.flatMap((given) -> {
+			// the audit log records a sign-in as the act of who signed in
+			request.exchange().getAttributes().put(RestAuditFilter.ACTOR, String.valueOf(given.username()));
+			request.exchange()
+				.getAttributes()
+				.put(RestAuditFilter.ARGUMENTS, Map.of("username", String.valueOf(given.username())));
 			String destination = safeDestination(
 					request.queryParam("destination").orElse((given.destination() != null) ? given.destination() : "/"),
 					headers);

@@ -9,13 +9,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Slows down password guessing: after {@code maxFailures} failed logins for one user name
- * or from one address, further attempts are refused for a lockout that doubles with each
- * further failure (up to 15 minutes), even with the right password. Counters are
- * forgotten 15 minutes after the last failure.
+ * from one address, further attempts of that pair are refused for a lockout that doubles
+ * with each further failure (up to 15 minutes), even with the right password; an address
+ * that fails {@value #ADDRESS_FACTOR} times as often, over any user names, is locked out
+ * the same way. The user name alone never locks: nobody can keep {@code admin} out by
+ * failing from elsewhere. Counters are forgotten 15 minutes after the last failure.
  */
 class LoginThrottle {
 
 	private static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
+
+	/** How many times more failures an address may have, over all user names. */
+	static final int ADDRESS_FACTOR = 10;
 
 	private final Cache<String, Failures> failures;
 
@@ -39,27 +44,31 @@ class LoginThrottle {
 	 * @return the wait, {@link Duration#ZERO} when they may try now
 	 */
 	Duration retryAfter(String username, String address) {
-		Duration user = wait(this.failures.getIfPresent("user:" + username));
-		Duration addr = wait(this.failures.getIfPresent("addr:" + address));
-		return (user.compareTo(addr) >= 0) ? user : addr;
+		Duration pair = wait(this.failures.getIfPresent(pair(username, address)), this.maxFailures);
+		Duration addr = wait(this.failures.getIfPresent("addr:" + address), this.maxFailures * ADDRESS_FACTOR);
+		return (pair.compareTo(addr) >= 0) ? pair : addr;
 	}
 
 	void failed(String username, String address) {
 		Instant now = this.clock.instant();
-		for (String key : new String[] { "user:" + username, "addr:" + address }) {
+		for (String key : new String[] { pair(username, address), "addr:" + address }) {
 			this.failures.asMap().merge(key, new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
 		}
 	}
 
-	void succeeded(String username) {
-		this.failures.invalidate("user:" + username);
+	void succeeded(String username, String address) {
+		this.failures.invalidate(pair(username, address));
 	}
 
-	private Duration wait(Failures failures) {
-		if (failures == null || failures.count() < this.maxFailures) {
+	private static String pair(String username, String address) {
+		return "pair:" + username + "\n" + address;
+	}
+
+	private Duration wait(Failures failures, int allowed) {
+		if (failures == null || failures.count() < allowed) {
 			return Duration.ZERO;
 		}
-		int doublings = Math.min(failures.count() - this.maxFailures, 20);
+		int doublings = Math.min(failures.count() - allowed, 20);
 		Duration lock = this.lockout.multipliedBy(1L << doublings);
 		if (lock.compareTo(MAX_LOCKOUT) > 0) {
 			lock = MAX_LOCKOUT;

@@ -2,6 +2,10 @@ package io.daeploy.manager.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,9 +71,16 @@ public class UserService implements SmartInitializingSingleton {
 		this.unknownUserHash = passwords.encode("not a password of anyone");
 	}
 
+	/** The most active API tokens one user may have, so the token list stays bounded. */
+	static final int MAX_API_TOKENS = 100;
+
+	/** Where a generated admin password is written, in the data directory. */
+	static final String ADMIN_PASSWORD_FILE = "admin-password";
+
 	/**
 	 * Makes sure the admin user exists: with {@code DAEPLOY_ADMIN_PASSWORD} when set (and
-	 * resets it to that when it differs), else with a random password logged once.
+	 * resets it to that when it differs), else with a random password written once to
+	 * {@value #ADMIN_PASSWORD_FILE} in the data directory, readable by its owner only.
 	 */
 	@Override
 	public void afterSingletonsInstantiated() {
@@ -79,8 +90,12 @@ public class UserService implements SmartInitializingSingleton {
 			String password = (configured != null && !configured.isEmpty()) ? configured : randomPassword();
 			this.users.insert(ADMIN, this.passwords.encode(password), Role.ADMIN, now()).block();
 			if (configured == null || configured.isEmpty()) {
-				logger.warn("Created user 'admin' with the generated password " + password
-						+ " (shown only now; set DAEPLOY_ADMIN_PASSWORD to choose it)");
+				// never in the log (any user can read the manager's log ring, and files
+				// get shipped around): a file only its owner can read
+				Path file = writeOwnerOnly(this.properties.dataDir().resolve(ADMIN_PASSWORD_FILE), password + "\n");
+				logger.warn("Created user 'admin' with a generated password, written to " + file
+						+ " (readable by its owner only; delete it once read, or set DAEPLOY_ADMIN_PASSWORD to"
+						+ " choose the password)");
 			}
 			else {
 				logger.info("Created user 'admin' with the password from DAEPLOY_ADMIN_PASSWORD");
@@ -91,6 +106,21 @@ public class UserService implements SmartInitializingSingleton {
 			this.users.updatePassword(admin.id(), this.passwords.encode(configured)).block();
 			this.tokens.revokeAllOf(admin.id()).block();
 			logger.warn("Reset the admin password from DAEPLOY_ADMIN_PASSWORD and revoked the admin's tokens");
+		}
+	}
+
+	private static Path writeOwnerOnly(Path file, String content) {
+		try {
+			Path absolute = file.toAbsolutePath().normalize();
+			Files.createDirectories(absolute.getParent());
+			Files.deleteIfExists(absolute);
+			Files.createFile(absolute,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(absolute, content);
+			return absolute;
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			throw new IllegalStateException("Cannot write the generated admin password to " + file, ex);
 		}
 	}
 
@@ -120,7 +150,7 @@ public class UserService implements SmartInitializingSingleton {
 					.map((ok) -> entry.get().getKey()))
 				.flatMap((user) -> this.tokens.issueSession(user.id(), user.username(), user.role())
 					.map((issued) -> new Login(issued.token(), issued.record().expiresAt(), user)))
-				.doOnNext((login) -> this.throttle.succeeded(username))
+				.doOnNext((login) -> this.throttle.succeeded(username, address))
 				.switchIfEmpty(Mono.defer(() -> {
 					this.throttle.failed(username, address);
 					logger.info("Failed login for '" + shorten(username) + "' from " + address);
@@ -238,8 +268,14 @@ public class UserService implements SmartInitializingSingleton {
 				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "expiresInDays",
 						"A token expires in 1 to 3650 days, or never when left out");
 			}
-			return currentUser().flatMap((user) -> this.tokens.issueApiToken(user.id(), user.username(), user.role(),
-					name.strip(), (expiresInDays != null) ? Duration.ofDays(expiresInDays) : null));
+			return currentUser().flatMap((user) -> this.tokens.apiTokensOf(user.id()).count().flatMap((count) -> {
+				if (count >= MAX_API_TOKENS) {
+					return Mono.error(new DaeployException(ErrorCode.TOO_MANY,
+							"You have " + count + " API tokens, the most one user may have; revoke some first"));
+				}
+				return this.tokens.issueApiToken(user.id(), user.username(), user.role(), name.strip(),
+						(expiresInDays != null) ? Duration.ofDays(expiresInDays) : null);
+			}));
 		});
 	}
 

@@ -2,6 +2,7 @@ package io.daeploy.manager.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -32,13 +33,22 @@ import org.springframework.util.unit.DataSize;
  * on {@code PATH} ({@code DAEPLOY_TRAEFIK_BIN})
  * @param notification e-mail and webhook delivery of notifications
  * @param config the original's {@code DAEPLOY_CONFIG_*} settings
+ * @param allowedHostPaths host directories users (not only admins) may mount into their
+ * services, with what is below them; empty: only admins mount host paths
+ * ({@code DAEPLOY_ALLOWED_HOST_PATHS}, comma-separated)
+ * @param queryBudget what one GraphQL query may cost: a field 1, an engine call 50, a
+ * list multiplies by its length; above it the query is refused before it runs
+ * ({@code DAEPLOY_QUERY_BUDGET})
+ * @param allowedHosts with auth off, host names the manager answers besides
+ * {@code hostName} and loopback ({@code DAEPLOY_ALLOWED_HOSTS}, comma-separated)
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
 		String managerVersion, @DefaultValue("false") boolean managerInContainer, String adminPassword,
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
-		@DefaultValue Config config) {
+		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("5000") int queryBudget,
+		@DefaultValue List<String> allowedHosts) {
 
 	/**
 	 * Authentication settings.
@@ -66,8 +76,8 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @param mode which proxy serves the proxy port: {@code auto} (Traefik when its
 	 * binary is found, else the embedded proxy), {@code traefik} or {@code embedded}
 	 * ({@code DAEPLOY_PROXY_MODE}, or {@code DAEPLOY_PROXY} as in the design notes)
-	 * @param address the address the embedded proxy listens on
-	 * ({@code DAEPLOY_PROXY_ADDRESS})
+	 * @param address the address the embedded proxy listens on; unset: all addresses with
+	 * auth on, loopback only with auth off ({@code DAEPLOY_PROXY_ADDRESS})
 	 * @param mirrorMaxBody requests with larger bodies are not mirrored to shadows, as
 	 * Traefik's {@code maxBodySize} ({@code DAEPLOY_PROXY_MIRROR_MAX_BODY})
 	 * @param shadowTimeout how long a mirrored request may take before the shadow's
@@ -75,8 +85,8 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 */
 	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
 			@DefaultValue("5081") int dashboardPort, @DefaultValue("false") boolean https,
-			@DefaultValue("auto") String mode, @DefaultValue("0.0.0.0") String address,
-			@DefaultValue("1MB") DataSize mirrorMaxBody, @DefaultValue("10s") Duration shadowTimeout) {
+			@DefaultValue("auto") String mode, String address, @DefaultValue("1MB") DataSize mirrorMaxBody,
+			@DefaultValue("10s") Duration shadowTimeout) {
 	}
 
 	/**

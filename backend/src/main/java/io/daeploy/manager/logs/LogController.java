@@ -29,8 +29,8 @@ class LogController {
 			@Argument Instant since) {
 		int lines = (tail != null) ? tail : 100;
 		return Mono.fromRunnable(() -> LogService.checkTail(lines, 1))
-			.thenMany(this.logs.serviceLogs(name, version, lines, since, false))
-			.collectList();
+			.then(LogService.newest(this.logs.serviceLogs(name, version, lines, since, false),
+					LogService.MAX_PAGE_BYTES));
 	}
 
 	@QueryMapping

@@ -1,6 +1,8 @@
 package io.daeploy.manager.logs;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 
 import io.daeploy.manager.runtime.LogLine;
 import io.daeploy.manager.runtime.RuntimeConnector;
@@ -66,12 +68,41 @@ public class LogService {
 	 * @param follow whether to go on with new lines
 	 * @return the lines
 	 */
-	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
+	@PreAuthorize("hasRole('ADMIN')")
 	public Flux<LogLine> managerLogs(int tail, boolean follow) {
 		return Flux.defer(() -> {
 			checkTail(tail, 0);
 			return follow ? ManagerLogRing.get().follow(tail) : Flux.fromIterable(ManagerLogRing.get().tail(tail));
 		});
+	}
+
+	/** The most text a page of log lines holds; older lines beyond it are left out. */
+	static final int MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+	/**
+	 * The newest lines of a finite stream that fit in a byte budget, oldest first: memory
+	 * holds at most the budget whatever the lines.
+	 * @param lines the lines, oldest first
+	 * @param maxBytes the budget
+	 * @return the newest lines within it
+	 */
+	static Mono<List<LogLine>> newest(Flux<LogLine> lines, int maxBytes) {
+		return Mono.defer(() -> {
+			ArrayDeque<LogLine> kept = new ArrayDeque<>();
+			long[] bytes = { 0 };
+			return lines.doOnNext((line) -> {
+				kept.addLast(line);
+				bytes[0] += size(line);
+				while (bytes[0] > maxBytes && !kept.isEmpty()) {
+					bytes[0] -= size(kept.removeFirst());
+				}
+			}).then(Mono.fromSupplier(() -> List.copyOf(kept)));
+		});
+	}
+
+	private static long size(LogLine line) {
+		// the text as UTF-16 chars, plus the timestamp and field names a page carries
+		return 2L * line.line().length() + 64;
 	}
 
 	static void checkTail(int tail, int min) {

@@ -154,8 +154,11 @@ public class NotificationService implements ManagerNotifier {
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Flux<Notification> all() {
-		return this.store.find(Integer.MAX_VALUE, null, null, null);
+		return this.store.find(MAX_LISTED, null, null, null);
 	}
+
+	/** The most notifications the original's REST list returns, newest first. */
+	static final int MAX_LISTED = 1000;
 
 	/**
 	 * Deletes one notification.
@@ -269,6 +272,11 @@ public class NotificationService implements ManagerNotifier {
 		else if (name == null) {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "serviceName",
 					"Name the service the notification is about");
+		}
+		if (name.strip().equalsIgnoreCase(Notification.MANAGER)) {
+			throw new DaeployException(ErrorCode.FORBIDDEN,
+					"'" + Notification.MANAGER + "' is the manager's own name; only the manager raises as it",
+					"serviceName", null);
 		}
 		if (name.isBlank() || name.length() > MAX_NAME) {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "serviceName",

@@ -59,9 +59,18 @@ class ProxyConfiguration {
 		}
 		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
 				+ " embedded proxy on port " + proxy.httpPort());
-		return new EmbeddedProxy(
-				new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.dashboardPort(),
-						proxy.shadowTimeout(), proxy.mirrorMaxBody().toBytes(), 256),
+		String address = proxy.address();
+		if (address == null || address.isBlank()) {
+			// with nothing to check requests against, nobody but this host may reach the
+			// manager (services can not either; set DAEPLOY_PROXY_ADDRESS on a trusted
+			// network)
+			address = properties.auth().enabled() ? "0.0.0.0" : "127.0.0.1";
+			if (!properties.auth().enabled()) {
+				logger.warn("Auth is off: the proxy listens on 127.0.0.1 only (DAEPLOY_PROXY_ADDRESS changes that)");
+			}
+		}
+		return new EmbeddedProxy(new EmbeddedProxy.Settings(address, proxy.httpPort(), proxy.dashboardPort(),
+				proxy.shadowTimeout(), proxy.mirrorMaxBody().toBytes(), 256),
 				properties.auth().enabled() ? forwardAuth : null, stats);
 	}
 

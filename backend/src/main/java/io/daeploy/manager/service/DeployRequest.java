@@ -27,8 +27,27 @@ public record DeployRequest(String name, String version, String image, Integer p
 	 *
 	 * @param name variable name
 	 * @param value its value
+	 * @param secret whether the value is a secret, masked wherever it is shown
 	 */
-	public record EnvVar(String name, String value) {
+	public record EnvVar(String name, String value, Boolean secret) {
+
+		/**
+		 * A variable that is not a secret.
+		 * @param name variable name
+		 * @param value its value
+		 */
+		public EnvVar(String name, String value) {
+			this(name, value, false);
+		}
+
+		/**
+		 * Whether the value is a secret.
+		 * @return {@code true} when marked so
+		 */
+		public boolean isSecret() {
+			return Boolean.TRUE.equals(this.secret);
+		}
+
 	}
 
 	/**

@@ -99,7 +99,7 @@ class ServiceController {
 	record KillServicePayload(String name, String version, boolean imageRemoved) {
 	}
 
-	record EnvVar(String name, String value) {
+	record EnvVar(String name, String value, boolean secret) {
 	}
 
 	record Label(String key, String value) {
@@ -115,7 +115,11 @@ class ServiceController {
 					details.running(), details.startedAt(), details.finishedAt(), details.exitCode(), details.error(),
 					details.restartCount(), details.oomKilled(), details.publishedAddress(), details.restartPolicy(),
 					details.command(),
-					details.env().entrySet().stream().map((e) -> new EnvVar(e.getKey(), e.getValue())).toList(),
+					details.env()
+						.entrySet()
+						.stream()
+						.map((e) -> new EnvVar(e.getKey(), e.getValue(), ServiceManager.MASK.equals(e.getValue())))
+						.toList(),
 					details.labels().entrySet().stream().map((e) -> new Label(e.getKey(), e.getValue())).toList());
 		}
 

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import io.daeploy.manager.auth.Caller;
+import io.daeploy.manager.auth.Role;
 import io.daeploy.manager.auth.TokenService;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.ProxyConnector;
@@ -62,9 +64,12 @@ public class ServiceManager {
 
 	private final ServiceRouting routing;
 
+	private final List<java.nio.file.Path> allowedHostPaths;
+
 	ServiceManager(ServiceStore store, RuntimeConnector runtime, TokenService tokens, ContainerStateCache cache,
 			TrafficStats traffic, ServiceWatch watch, ServiceContainers containers, ServiceViews views,
-			ServiceRouting routing) {
+			ServiceRouting routing, DaeployProperties properties) {
+		this.allowedHostPaths = List.copyOf(properties.allowedHostPaths());
 		this.store = store;
 		this.runtime = runtime;
 		this.tokens = tokens;
@@ -85,8 +90,8 @@ public class ServiceManager {
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ServiceView> deploy(DeployRequest request) {
-		return Mono.defer(() -> {
-			DeploySpec spec = this.validator.validate(request);
+		return Caller.current().flatMap((caller) -> Mono.defer(() -> {
+			DeploySpec spec = this.validator.validate(request, access(caller));
 			String key = request.name() + "\n" + request.version();
 			if (!this.inFlight.add(key)) {
 				return Mono.error(exists(request.name(), request.version()));
@@ -98,7 +103,24 @@ public class ServiceManager {
 				.flatMap((existing) -> Mono.<ServiceView>error(exists(request.name(), request.version())))
 				.switchIfEmpty(Mono.defer(() -> start(service)))
 				.doFinally((signal) -> this.inFlight.remove(key));
-		});
+		}));
+	}
+
+	/**
+	 * What a caller may mount from the host: admins anything, everyone else (users, and
+	 * anyone at all when auth is off) only below the allowed host paths.
+	 */
+	private ServiceValidator.Access access(Caller caller) {
+		return (caller.role() == Role.ADMIN) ? ServiceValidator.Access.ADMIN
+				: new ServiceValidator.Access(false, this.allowedHostPaths);
+	}
+
+	/**
+	 * How many service versions are stored, without a store read.
+	 * @return the count
+	 */
+	public int count() {
+		return this.store.current().size();
 	}
 
 	/**
@@ -135,7 +157,14 @@ public class ServiceManager {
 	 */
 	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
 	public Mono<ContainerDetails> inspect(String name, String version) {
-		return this.runtime.inspect(name, version).map(ServiceManager::masked);
+		Set<String> secrets = this.store.current()
+			.stream()
+			.filter((row) -> row.name().equals(name) && row.version().equals(version))
+			.flatMap((row) -> row.spec().env().stream())
+			.filter(DeployRequest.EnvVar::isSecret)
+			.map(DeployRequest.EnvVar::name)
+			.collect(java.util.stream.Collectors.toSet());
+		return this.runtime.inspect(name, version).map((details) -> masked(details, secrets));
 	}
 
 	/**
@@ -298,9 +327,15 @@ public class ServiceManager {
 				failure);
 	}
 
-	private static ContainerDetails masked(ContainerDetails details) {
+	/** What a secret's value looks like wherever it is shown. */
+	public static final String MASK = "********";
+
+	/** The variables whose values are always masked: the service's own token. */
+	public static final Set<String> ALWAYS_SECRET = Set.of("daeploy.auth");
+
+	private static ContainerDetails masked(ContainerDetails details, Set<String> secrets) {
 		Map<String, String> env = new LinkedHashMap<>(details.env());
-		env.computeIfPresent("daeploy.auth", (name, value) -> "********");
+		env.replaceAll((name, value) -> (secrets.contains(name) || ALWAYS_SECRET.contains(name)) ? MASK : value);
 		return details.withEnv(env);
 	}
 

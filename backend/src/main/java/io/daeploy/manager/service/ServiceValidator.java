@@ -1,6 +1,10 @@
 package io.daeploy.manager.service;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,6 +27,16 @@ final class ServiceValidator {
 
 	private static final long MIB = 1024L * 1024L;
 
+	/** The prefix of the labels the manager keeps to itself. */
+	static final String RESERVED_LABEL_PREFIX = "daeploy.";
+
+	/** Service names that could be taken for the manager's own. */
+	static final Set<String> RESERVED_NAMES = Set.of("manager");
+
+	/** Host paths no user may mount: the Docker socket is root on the host. */
+	private static final Set<Path> DOCKER_SOCKETS = Set.of(Path.of("/var/run/docker.sock"),
+			Path.of("/run/docker.sock"));
+
 	private final Set<String> reservedLabels;
 
 	/**
@@ -44,13 +58,28 @@ final class ServiceValidator {
 	}
 
 	/**
-	 * Checks a deploy request.
+	 * Checks a deploy request of an admin.
 	 * @param request the request
 	 * @return the options to store with the version
 	 * @throws DaeployException naming the first field that is wrong
 	 */
 	DeploySpec validate(DeployRequest request) {
+		return validate(request, Access.ADMIN);
+	}
+
+	/**
+	 * Checks a deploy request.
+	 * @param request the request
+	 * @param access what the caller may mount
+	 * @return the options to store with the version
+	 * @throws DaeployException naming the first field that is wrong
+	 */
+	DeploySpec validate(DeployRequest request, Access access) {
 		checkIdentity(request.name(), request.version());
+		if (RESERVED_NAMES.contains(request.name())) {
+			throw DaeployException.invalid(ErrorCode.INVALID_NAME, "name",
+					"The name '" + request.name() + "' is reserved for the manager itself");
+		}
 		if (request.image() == null || !IMAGE.matcher(request.image()).matches()) {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "image",
 					"The image must be a reference such as my_model:1.0.0, without spaces");
@@ -73,14 +102,16 @@ final class ServiceValidator {
 		}
 		List<DeployRequest.Volume> volumes = orEmpty(request.volumes());
 		for (int i = 0; i < volumes.size(); i++) {
-			checkVolume(volumes.get(i), "volumes[" + i + "]");
+			checkVolume(volumes.get(i), "volumes[" + i + "]", access);
 		}
 		List<DeployRequest.Label> labels = orEmpty(request.labels());
 		for (int i = 0; i < labels.size(); i++) {
 			String key = labels.get(i).key();
-			if (key == null || key.isEmpty() || this.reservedLabels.contains(key)) {
+			if (key == null || key.isEmpty() || this.reservedLabels.contains(key)
+					|| key.toLowerCase(Locale.ROOT).startsWith(RESERVED_LABEL_PREFIX)) {
 				throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "labels[" + i + "].key",
-						"Label keys must be non-empty and not one of the manager's own: " + this.reservedLabels);
+						"Label keys must be non-empty and not start with '" + RESERVED_LABEL_PREFIX
+								+ "', which the manager keeps to itself");
 			}
 		}
 		Long memoryBytes = null;
@@ -105,7 +136,7 @@ final class ServiceValidator {
 				List.copyOf(volumes), List.copyOf(labels), restart, memoryBytes, nanoCpus);
 	}
 
-	private static void checkVolume(DeployRequest.Volume volume, String field) {
+	private static void checkVolume(DeployRequest.Volume volume, String field, Access access) {
 		if (volume.target() == null || !volume.target().startsWith("/") || volume.target().contains(":")) {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, field + ".target",
 					"A volume target must be an absolute path inside the container");
@@ -116,10 +147,67 @@ final class ServiceValidator {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, field + ".source",
 					"A volume source must be a volume name or an absolute host path");
 		}
+		if (source.startsWith("/") && !access.mayMount(source)) {
+			throw DaeployException.invalid(ErrorCode.FORBIDDEN, field + ".source",
+					"Host paths are for admins; users may mount only below the allowed host paths "
+							+ "(DAEPLOY_ALLOWED_HOST_PATHS) and never the Docker socket. Use a named volume instead");
+		}
 	}
 
 	private static <T> List<T> orEmpty(List<T> list) {
 		return (list != null) ? list : List.of();
+	}
+
+	/**
+	 * What a caller may mount from the host.
+	 *
+	 * @param admin whether the caller is an admin, who may mount any host path
+	 * @param allowedHostPaths the host directories users may mount, with what is below
+	 * them
+	 */
+	record Access(boolean admin, List<Path> allowedHostPaths) {
+
+		/** An admin. */
+		static final Access ADMIN = new Access(true, List.of());
+
+		Access {
+			allowedHostPaths = allowedHostPaths.stream().map((path) -> path.toAbsolutePath().normalize()).toList();
+		}
+
+		/**
+		 * Whether a host path may be mounted.
+		 * @param source an absolute host path
+		 * @return whether it may
+		 */
+		boolean mayMount(String source) {
+			if (this.admin) {
+				return true;
+			}
+			Path given = Path.of(source);
+			for (Path part : given) {
+				if (part.toString().equals("..")) {
+					return false;
+				}
+			}
+			Path path = given.normalize();
+			if (Files.exists(path)) {
+				// where a link leads is what the engine mounts
+				try {
+					path = path.toRealPath();
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}
+			if (path.getNameCount() == 0 || DOCKER_SOCKETS.contains(path)
+					|| path.getFileName().toString().equals("docker.sock")) {
+				return false;
+			}
+			Path mounted = path;
+			return this.allowedHostPaths.stream()
+				.anyMatch((allowed) -> allowed.getNameCount() > 0 && mounted.startsWith(allowed));
+		}
+
 	}
 
 }

@@ -245,7 +245,7 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 		this.graphQl.documentName("deployService")
 			.variable("input",
 					Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 		String token = List
 			.of(this.docker.inspectContainerCmd(containerName(name, "1.0.0")).exec().getConfig().getEnv())
@@ -292,7 +292,8 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.entityList(Map.class)
 			.get();
 		assertThat(entries).extracting((e) -> e.get("action") + " " + e.get("actor") + " " + e.get("outcome"))
-			.startsWith("login anonymous INVALID_CREDENTIALS", "createToken " + user + " OK", "login anonymous OK");
+			// a sign-in is recorded as the act of whom it names
+			.startsWith("login admin INVALID_CREDENTIALS", "createToken " + user + " OK", "login " + user + " OK");
 		assertThat(entries.get(0).get("arguments").toString()).contains("\"username\":\"admin\"")
 			.contains("\"password\":\"***\"")
 			.doesNotContain("wrong-guess");

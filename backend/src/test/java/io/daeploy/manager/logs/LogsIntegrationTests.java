@@ -100,7 +100,7 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 				.variable("input",
 						Map.of("name", brief, "version", "1.0.0", "image", TestImages.BUSYBOX, "restartPolicy", "NO",
 								"command", List.of("sh", "-c", "sleep 1; echo one; echo two; sleep 1; echo three"),
-								"labels", List.of(Map.of("key", "daeploy.test", "value", "true"))))
+								"labels", List.of(Map.of("key", "test.daeploy", "value", "true"))))
 				.executeAndVerify();
 			socket.subscribe("2",
 					"subscription { serviceLogs(name: \"" + brief + "\", version: \"1.0.0\", tail: 100) { line } }");
@@ -201,7 +201,7 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 	private void deploy(String name, String script) {
 		this.graphQl.documentName("deployService")
 			.variable("input", Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "command",
-					List.of("sh", "-c", script), "labels", List.of(Map.of("key", "daeploy.test", "value", "true"))))
+					List.of("sh", "-c", script), "labels", List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 	}
 

@@ -298,7 +298,7 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 		this.graphQl.documentName("deployService")
 			.variable("input",
 					Map.of("name", service, "version", "1.0.0", "image", TestImages.BUSYBOX, "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 		String token = List
 			.of(this.docker.inspectContainerCmd(containerName(service, "1.0.0")).exec().getConfig().getEnv())

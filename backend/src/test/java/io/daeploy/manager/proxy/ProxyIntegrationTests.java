@@ -210,7 +210,7 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 
 	private void deploy(String name, String version) {
 		Map<String, Object> input = Map.of("name", name, "version", version, "image", TestImages.BUSYBOX, "labels",
-				List.of(Map.of("key", "daeploy.test", "value", "true")), "command", List.of("sh", "-c", SETUP), "env",
+				List.of(Map.of("key", "test.daeploy", "value", "true")), "command", List.of("sh", "-c", SETUP), "env",
 				List.of(Map.of("name", "VERSION", "value", version), Map.of("name", "CGI_echo", "value", ECHO),
 						Map.of("name", "CGI_hits", "value", HITS), Map.of("name", "CGI_slow", "value", SLOW)));
 		this.graphQl.documentName("deployService").variable("input", input).executeAndVerify();

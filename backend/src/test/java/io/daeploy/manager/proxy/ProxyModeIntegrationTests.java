@@ -86,8 +86,9 @@ class ProxyModeIntegrationTests {
 					Map.of("DAEPLOY_PROXY", "embedded", "DAEPLOY_TRAEFIK_BIN", binary.toString())));
 
 		this.manager = new SpringApplicationBuilder(DaeployManagerApplication.class).environment(environment)
-			.run("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.address=127.0.0.1",
-					"--daeploy.data-dir=" + this.dir.resolve("data"), "--daeploy.auth.enabled=false");
+			.run("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.dashboard-port=0",
+					"--daeploy.proxy.address=127.0.0.1", "--daeploy.data-dir=" + this.dir.resolve("data"),
+					"--daeploy.auth.enabled=false");
 
 		assertThat(kind()).isEqualTo("EMBEDDED");
 	}

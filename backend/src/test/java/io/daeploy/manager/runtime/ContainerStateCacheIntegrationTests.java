@@ -56,7 +56,7 @@ class ContainerStateCacheIntegrationTests extends ManagerIntegrationTests {
 		this.graphQl.documentName("deployService")
 			.variable("input",
 					Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 	}
 

@@ -54,7 +54,8 @@ class EngineRestartIntegrationTests {
 		Path marks = Files.createTempDirectory("daeploy-engine-restart-");
 		this.manager = TestManagers.start("--daeploy.data-dir=" + Files.createTempDirectory("daeploy-engine-data-"),
 				"--daeploy.instance=test-" + UUID.randomUUID().toString().substring(0, 8),
-				"--daeploy.docker.host=" + this.engine.host(), "--daeploy.auth.enabled=false");
+				"--daeploy.docker.host=" + this.engine.host(), "--daeploy.auth.enabled=false",
+				"--daeploy.allowed-host-paths=" + marks.getParent());
 		HttpGraphQlTester graphQl = TestManagers.graphQl(this.manager, null);
 		deploy(graphQl, "ticker", List.of("sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done"),
 				List.of());
@@ -105,7 +106,7 @@ class EngineRestartIntegrationTests {
 			.variable("input",
 					Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "command", command,
 							"restartPolicy", "NO", "volumes", volumes, "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.execute()
 			.path("deployService.service.state")
 			.entity(String.class)

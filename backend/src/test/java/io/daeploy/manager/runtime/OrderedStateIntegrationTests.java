@@ -69,7 +69,7 @@ class OrderedStateIntegrationTests extends ManagerIntegrationTests {
 			.variable("input",
 					Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "command",
 							List.of("sh", "-c", script), "restartPolicy", "NO", "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.execute()
 			.path("deployService.service.state")
 			.entity(String.class)

@@ -126,9 +126,9 @@ class InstancesIntegrationTests {
 	private ConfigurableApplicationContext start(String instance, String dataDir) {
 		// no network setting: each instance uses its own default network
 		ConfigurableApplicationContext manager = TestManagers.builder()
-			.run("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.address=127.0.0.1",
-					"--daeploy.data-dir=" + dataDir, "--daeploy.instance=" + instance, "--daeploy.auth.enabled=false",
-					"--daeploy.proxy.mode=embedded");
+			.run("--server.port=0", "--daeploy.proxy.http-port=0", "--daeploy.proxy.dashboard-port=0",
+					"--daeploy.proxy.address=127.0.0.1", "--daeploy.data-dir=" + dataDir,
+					"--daeploy.instance=" + instance, "--daeploy.auth.enabled=false", "--daeploy.proxy.mode=embedded");
 		this.managers.add(manager);
 		return manager;
 	}
@@ -140,7 +140,7 @@ class InstancesIntegrationTests {
 							List.of("sh", "-c",
 									"/bin/busybox mkdir -p /tmp/w && echo " + answer
 											+ " > /tmp/w/index.html && httpd -f -p 8000 -h /tmp/w"),
-							"labels", List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							"labels", List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.execute()
 			.path("deployService.service.state")
 			.entity(String.class)

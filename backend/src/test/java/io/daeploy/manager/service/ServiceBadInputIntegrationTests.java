@@ -152,7 +152,7 @@ class ServiceBadInputIntegrationTests extends ManagerIntegrationTests {
 
 	private GraphQlTester.Response deploy(Map<String, Object> fields) {
 		Map<String, Object> input = new HashMap<>(
-				Map.of("image", TestImages.BUSYBOX, "labels", List.of(Map.of("key", "daeploy.test", "value", "true"))));
+				Map.of("image", TestImages.BUSYBOX, "labels", List.of(Map.of("key", "test.daeploy", "value", "true"))));
 		input.putAll(fields);
 		return this.graphQl.documentName("deployService").variable("input", input).execute();
 	}

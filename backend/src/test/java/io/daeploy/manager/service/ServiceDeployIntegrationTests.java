@@ -54,10 +54,12 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 			.containsEntry("running", true)
 			.containsEntry("restartPolicy", "UNLESS_STOPPED");
 		assertThat(inspection.get("startedAt")).isNotNull();
-		assertThat((List<Object>) inspection.get("env")).contains(Map.of("name", "GREETING", "value", "hej"),
-				Map.of("name", "daeploy.name", "value", name), Map.of("name", "daeploy.version", "value", "1.0.0"),
-				Map.of("name", "DAEPLOY_MANAGER_HOSTNAME", "value", "localhost"),
-				Map.of("name", "DAEPLOY_MANAGER_URL", "value", "http://host.docker.internal:" + proxyPort()));
+		assertThat((List<Object>) inspection.get("env")).contains(
+				Map.of("name", "GREETING", "value", "hej", "secret", false),
+				Map.of("name", "daeploy.name", "value", name, "secret", false),
+				Map.of("name", "daeploy.version", "value", "1.0.0", "secret", false),
+				Map.of("name", "DAEPLOY_MANAGER_HOSTNAME", "value", "localhost", "secret", false), Map.of("name",
+						"DAEPLOY_MANAGER_URL", "value", "http://host.docker.internal:" + proxyPort(), "secret", false));
 
 		awaitHttp("http://" + address + "/", "daeploy test service");
 
@@ -65,7 +67,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 		assertThat(container.getConfig().getLabels()).containsEntry("daeploy.type", "service")
 			.containsEntry("daeploy.name", name)
 			.containsEntry("daeploy.version", "1.0.0")
-			.containsEntry("daeploy.test", "true");
+			.containsEntry("test.daeploy", "true");
 		assertThat(container.getNetworkSettings().getNetworks()).containsKey(TestManagers.NETWORK);
 		assertThat(container.getHostConfig().getRestartPolicy().getName()).isEqualTo("unless-stopped");
 		assertThat(container.getHostConfig().getLogConfig().getType().getType()).isEqualTo("json-file");
@@ -156,7 +158,7 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 
 	Map<String, Object> deploy(String name, String version, Map<String, Object> options) {
 		Map<String, Object> input = new java.util.HashMap<>(Map.of("name", name, "version", version, "image",
-				TestImages.BUSYBOX, "labels", List.of(Map.of("key", "daeploy.test", "value", "true"))));
+				TestImages.BUSYBOX, "labels", List.of(Map.of("key", "test.daeploy", "value", "true"))));
 		input.putAll(options);
 		return this.graphQl.documentName("deployService")
 			.variable("input", input)

@@ -85,7 +85,7 @@ class ServiceReconciliationIntegrationTests {
 				.variable("input",
 						Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "env",
 								List.of(Map.of("name", "ORIGIN", "value", "stored")), "labels",
-								List.of(Map.of("key", "daeploy.test", "value", "true"))))
+								List.of(Map.of("key", "test.daeploy", "value", "true"))))
 				.execute()
 				.path("deployService.service.state")
 				.entity(String.class)

@@ -83,7 +83,7 @@ class ServiceVersionsIntegrationTests extends ManagerIntegrationTests {
 		this.graphQl.documentName("deployService")
 			.variable("input",
 					Map.of("name", name, "version", version, "image", TestImages.BUSYBOX, "labels",
-							List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 	}
 

@@ -43,7 +43,7 @@ class ServiceWatchIntegrationTests extends ManagerIntegrationTests {
 		this.graphQl.documentName("deployService")
 			.variable("input",
 					Map.of("name", name, "version", "1.0.0", "image", TestImages.BUSYBOX, "restartPolicy", "NO",
-							"command", command, "labels", List.of(Map.of("key", "daeploy.test", "value", "true"))))
+							"command", command, "labels", List.of(Map.of("key", "test.daeploy", "value", "true"))))
 			.executeAndVerify();
 	}
 

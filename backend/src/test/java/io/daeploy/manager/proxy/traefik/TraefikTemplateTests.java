@@ -23,6 +23,7 @@ class TraefikTemplateTests {
 		String filledIn = Files.readString(TEMPLATE)
 			.replace("${HTTP_PORT}", "5080")
 			.replace("${HTTPS_PORT}", "5443")
+			.replace("${DASHBOARD_PORT}", "5081")
 			.replace("${TRAEFIK_DIR}", "/data/traefik");
 		String generated = new TraefikConfig(new TraefikConfig.Settings(5080, 5443, 5081, true, true,
 				"http://127.0.0.1:8080", null, "/data/traefik/acme.json", false))

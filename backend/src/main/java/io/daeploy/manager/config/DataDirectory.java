@@ -1,0 +1,84 @@
+package io.daeploy.manager.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * Makes the data directory owner-only before anything writes into it. It holds the SQLite
+ * file (with the JWT signing secret and password hashes), the manager's log and generated
+ * configuration, so neither it nor its {@code logs} directory is readable by others; the
+ * database file is created owner-only too (SQLite gives its WAL and shared memory files
+ * the database's permissions). This runs as an environment post-processor, before Spring
+ * Boot's logging opens its file in there. A directory that exists already keeps its
+ * permissions, with a warning when others can read it.
+ */
+public class DataDirectory implements EnvironmentPostProcessor {
+
+	private final Log logger;
+
+	public DataDirectory(DeferredLogFactory logs) {
+		this.logger = logs.getLog(DataDirectory.class);
+	}
+
+	static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+	static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Path dataDir = Path.of(environment.getProperty("daeploy.data-dir", "./data")).toAbsolutePath().normalize();
+		prepare(dataDir, this.logger);
+	}
+
+	/**
+	 * Creates the data directory, its {@code logs} directory and the database file
+	 * owner-only when they are missing.
+	 * @param dataDir the data directory
+	 * @param logger where to warn
+	 */
+	static void prepare(Path dataDir, Log logger) {
+		try {
+			createOwnerOnly(dataDir, logger);
+			createOwnerOnly(dataDir.resolve("logs"), logger);
+			Path database = dataDir.resolve("daeploy.db");
+			if (!Files.exists(database)) {
+				// an empty file is an empty SQLite database
+				Files.createFile(database, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the data directory " + dataDir + ": " + ex.getMessage(), ex);
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system: leave permissions to it
+		}
+	}
+
+	private static void createOwnerOnly(Path directory, Log logger) throws IOException {
+		if (Files.isDirectory(directory)) {
+			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+			if (permissions.contains(PosixFilePermission.OTHERS_READ)
+					|| permissions.contains(PosixFilePermission.GROUP_READ)) {
+				logger.warn(directory + " is readable by others (" + PosixFilePermissions.toString(permissions)
+						+ "); it holds the manager's secrets: chmod 700 it");
+			}
+			return;
+		}
+		Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+		// createDirectories applies the umask: set them exactly
+		Files.setPosixFilePermissions(directory, OWNER_ONLY);
+	}
+
+}
