@@ -122,7 +122,7 @@ class AuthEndpoints {
 					+ UriUtils.encodeQueryParam(destination, StandardCharsets.UTF_8)))
 				.build();
 		}
-		return page(HttpStatus.UNAUTHORIZED, safeDestination(destination, headers), null);
+		return page(headers, HttpStatus.UNAUTHORIZED, safeDestination(destination, headers), null);
 	}
 
 	Mono<ServerResponse> login(ServerRequest request) {
@@ -168,9 +168,9 @@ class AuthEndpoints {
 				})
 				.onErrorResume(UserService.TooManyAttempts.class,
 						(ex) -> json ? error(HttpStatus.TOO_MANY_REQUESTS, ex)
-								: page(HttpStatus.TOO_MANY_REQUESTS, destination, ex.getMessage()))
+								: page(headers, HttpStatus.TOO_MANY_REQUESTS, destination, ex.getMessage()))
 				.onErrorResume(DaeployException.class, (ex) -> json ? error(HttpStatus.UNAUTHORIZED, ex)
-						: page(HttpStatus.UNAUTHORIZED, destination, ex.getMessage()));
+						: page(headers, HttpStatus.UNAUTHORIZED, destination, ex.getMessage()));
 		})
 			.onErrorResume(tools.jackson.core.JacksonException.class,
 					(ex) -> ServerResponse.badRequest()
@@ -218,7 +218,7 @@ class AuthEndpoints {
 			.bodyValue(this.json.writeValueAsString(body));
 	}
 
-	private Mono<ServerResponse> page(HttpStatus status, String destination, String error) {
+	private Mono<ServerResponse> page(HttpHeaders headers, HttpStatus status, String destination, String error) {
 		String html = """
 				<!doctype html>
 				<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -246,8 +246,8 @@ class AuthEndpoints {
 			// the form posts with the page's origin, which the sign-in checks
 			.header("Referrer-Policy", "same-origin")
 			.header("Content-Security-Policy",
-					"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-							+ "frame-ancestors 'none'; base-uri 'none'")
+					"default-src 'none'; style-src 'unsafe-inline'; form-action 'self' " + servicesOrigin(headers)
+							+ "; " + "frame-ancestors 'none'; base-uri 'none'")
 			.bodyValue(html);
 	}
 
@@ -286,6 +286,16 @@ class AuthEndpoints {
 		catch (IllegalArgumentException ex) {
 			return "/";
 		}
+	}
+
+	/**
+	 * The services' origin on this host: where a sign-in may send the browser back to
+	 * (the page's form-action allows it, for Chromium applies it to the redirect).
+	 */
+	private String servicesOrigin(HttpHeaders headers) {
+		String host = BrowserSession.hostName(headers);
+		host = (host.contains(":") && !host.startsWith("[")) ? "[" + host + "]" : host;
+		return BrowserSession.scheme(headers) + "://" + host + ":" + proxy().httpPort();
 	}
 
 	private String dashboardOrigin(HttpHeaders headers) {
