@@ -36,7 +36,7 @@ import org.springframework.util.unit.DataSize;
  * @param allowedHostPaths host directories users (not only admins) may mount into their
  * services, with what is below them; empty: only admins mount host paths
  * ({@code DAEPLOY_ALLOWED_HOST_PATHS}, comma-separated)
- * @param queryBudget what one GraphQL query may cost: a field 1, an engine call 50, a
+ * @param queryBudget what one GraphQL query may cost: a field 1, an engine call 100, a
  * list multiplies by its length; above it the query is refused before it runs
  * ({@code DAEPLOY_QUERY_BUDGET})
  * @param allowedHosts with auth off, host names the manager answers besides
@@ -47,7 +47,7 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		String managerVersion, @DefaultValue("false") boolean managerInContainer, String adminPassword,
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
-		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("5000") int queryBudget,
+		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("10000") int queryBudget,
 		@DefaultValue List<String> allowedHosts) {
 
 	/**

@@ -92,7 +92,8 @@ class ServiceRouting {
 	 */
 	Mono<Void> routed() {
 		long target = request();
-		return this.done.asFlux().filter((covered) -> covered >= target).next().then();
+		// the caller goes on off the routing thread, which only routes
+		return this.done.asFlux().filter((covered) -> covered >= target).next().publishOn(Schedulers.parallel()).then();
 	}
 
 	private long request() {

@@ -67,8 +67,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.deleteUser", ADMIN), Map.entry("Mutation.createToken", USERS),
 			Map.entry("Mutation.revokeToken", USERS), Map.entry("Mutation.deployService", USERS),
 			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
-			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", USERS),
-			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", USERS),
+			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", ADMIN),
+			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", ADMIN),
 			Map.entry("Subscription.notifications", USERS), Map.entry("Subscription.serviceEvents", USERS),
 			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
@@ -167,6 +167,7 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 
 	private boolean admitted(String token, String document) {
 		WebTestClient.RequestBodySpec request = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build()
 			.post()

@@ -1,5 +1,6 @@
 package io.daeploy.manager.system;
 
+import java.time.Duration;
 import io.daeploy.manager.ManagerIntegrationTests;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,10 @@ class SpaIntegrationTests extends ManagerIntegrationTests {
 
 	@Test
 	void servesTheSpaAtTheRoot() {
-		WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		WebTestClient client = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 		String html = client.get()
 			.uri("/")
 			.exchange()
@@ -38,6 +42,7 @@ class SpaIntegrationTests extends ManagerIntegrationTests {
 	@Test
 	void servesGraphiql() {
 		WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build()
 			.get()
