@@ -1,6 +1,5 @@
 package io.daeploy.manager;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

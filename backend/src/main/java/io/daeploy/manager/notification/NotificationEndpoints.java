@@ -1,6 +1,5 @@
 package io.daeploy.manager.notification;
 
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
