@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.CreateNetworkCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -59,6 +61,9 @@ import static io.daeploy.manager.runtime.docker.DockerMappings.LOOPBACK;
 class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	static final String DEFAULT_INSTANCE = "default";
+
+	/** The bridge driver's option that allows traffic between a network's containers. */
+	static final String NO_ICC = "com.docker.network.bridge.enable_icc";
 
 	private static final Log logger = LogFactory.getLog(DockerRuntimeConnector.class);
 
@@ -302,16 +307,31 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		}
 		return call(() -> {
 			try {
-				this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
+				Network existing = this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
+				if (this.settings.publishPorts()
+						&& (existing.getOptions() == null || !"false".equals(existing.getOptions().get(NO_ICC)))) {
+					logger.warn("Docker network " + this.settings.network() + " lets its containers reach each other"
+							+ " directly, around the proxy's auth; recreate it (docker network rm, once no service"
+							+ " uses it) for the manager to make it without");
+				}
 			}
 			catch (NotFoundException ex) {
 				try {
-					this.client.createNetworkCmd()
+					CreateNetworkCmd create = this.client.createNetworkCmd()
 						.withName(this.settings.network())
 						.withDriver("bridge")
-						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()))
-						.exec();
-					logger.info("Created Docker network " + this.settings.network());
+						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()));
+					if (this.settings.publishPorts()) {
+						// services reach each other only through the proxy (forward auth,
+						// a
+						// caller the proxy names), never directly on the bridge; the
+						// manager
+						// on the host reaches them through their published ports
+						create.withOptions(Map.of(NO_ICC, "false"));
+					}
+					create.exec();
+					logger.info("Created Docker network " + this.settings.network()
+							+ (this.settings.publishPorts() ? " (no traffic between its containers)" : ""));
 				}
 				catch (ConflictException raced) {
 					// another caller created it meanwhile
