@@ -41,6 +41,7 @@ import org.springframework.util.unit.DataSize;
  * ({@code DAEPLOY_QUERY_BUDGET})
  * @param allowedHosts with auth off, host names the manager answers besides
  * {@code hostName} and loopback ({@code DAEPLOY_ALLOWED_HOSTS}, comma-separated)
+ * @param backup snapshots of the store
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
@@ -48,7 +49,7 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
 		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("10000") int queryBudget,
-		@DefaultValue List<String> allowedHosts) {
+		@DefaultValue List<String> allowedHosts, @DefaultValue Backup backup) {
 
 	/**
 	 * Authentication settings.
@@ -61,6 +62,16 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 */
 	public record Auth(@DefaultValue("true") boolean enabled, @DefaultValue("5") int loginMaxFailures,
 			@DefaultValue("2s") Duration loginLockout) {
+	}
+
+	/**
+	 * Snapshots of the store, in {@code <dataDir>/backups/}.
+	 *
+	 * @param interval how often one is taken; zero: never on a schedule
+	 * ({@code DAEPLOY_BACKUP_INTERVAL})
+	 * @param keep how many are kept, newest first ({@code DAEPLOY_BACKUP_KEEP})
+	 */
+	public record Backup(@DefaultValue("24h") Duration interval, @DefaultValue("7") int keep) {
 	}
 
 	/**

@@ -96,9 +96,7 @@ class NetworkIsolationIntegrationTests {
 		this.docker.connectToNetworkCmd().withNetworkId(this.plainNetwork).withContainerId(caller).exec();
 		this.docker.connectToNetworkCmd().withNetworkId(this.plainNetwork).withContainerId(callee).exec();
 		String plainAddress = address(callee, this.plainNetwork);
-		Awaitility.await()
-			.atMost(java.time.Duration.ofSeconds(20))
-			.until(() -> fetches(caller, plainAddress));
+		Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> fetches(caller, plainAddress));
 		this.docker.disconnectFromNetworkCmd().withNetworkId(this.plainNetwork).withContainerId(caller).exec();
 		this.docker.disconnectFromNetworkCmd().withNetworkId(this.plainNetwork).withContainerId(callee).exec();
 	}
