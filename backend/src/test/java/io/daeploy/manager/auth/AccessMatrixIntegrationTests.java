@@ -72,7 +72,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Subscription.notifications", USERS), Map.entry("Subscription.serviceEvents", USERS),
 			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
-			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Query.backups", ADMIN), Map.entry("Mutation.backupNow", ADMIN), Map.entry("Mutation.clearNotifications", USERS));
+			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Query.backups", ADMIN),
+			Map.entry("Mutation.backupNow", ADMIN), Map.entry("Mutation.clearNotifications", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
