@@ -59,8 +59,19 @@ class ProxyConfiguration {
 		}
 		logger.info("No Traefik binary found (DAEPLOY_TRAEFIK_BIN or PATH): users reach services through the"
 				+ " embedded proxy on port " + proxy.httpPort());
-		return new EmbeddedProxy(new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
-				proxy.mirrorMaxBody().toBytes(), 256), properties.auth().enabled() ? forwardAuth : null, stats);
+		return new EmbeddedProxy(
+				new EmbeddedProxy.Settings(proxy.address(), proxy.httpPort(), proxy.shadowTimeout(),
+						proxy.mirrorMaxBody().toBytes(), 256),
+				limits(proxy), properties.auth().enabled() ? forwardAuth : null, stats);
+	}
+
+	/**
+	 * The embedded proxy's limits from {@code DAEPLOY_PROXY_*}.
+	 */
+	static EmbeddedProxy.Limits limits(DaeployProperties.Proxy proxy) {
+		return new EmbeddedProxy.Limits(proxy.maxConnections(), proxy.maxConnectionsPerClient(), proxy.maxPipelined(),
+				(int) proxy.maxHeaderSize().toBytes(), (int) proxy.maxRequestLine().toBytes(), proxy.headerTimeout(),
+				proxy.bodyTimeout(), proxy.idleTimeout(), proxy.sendTimeout());
 	}
 
 	@Bean

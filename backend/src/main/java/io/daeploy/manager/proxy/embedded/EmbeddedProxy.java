@@ -60,6 +60,8 @@ public final class EmbeddedProxy implements ProxyConnector {
 
 	private final Settings settings;
 
+	private final Limits limits;
+
 	private final ForwardAuth auth;
 
 	private final TrafficStats stats;
@@ -77,13 +79,25 @@ public final class EmbeddedProxy implements ProxyConnector {
 	private Channel server;
 
 	/**
-	 * Creates the proxy; it listens from {@link #start}.
-	 * @param settings listen address and limits
+	 * Creates the proxy with the default {@link Limits}; it listens from {@link #start}.
+	 * @param settings listen address and mirroring
 	 * @param auth the forward-auth check, or {@code null} when auth is off
 	 * @param stats where per-version traffic is recorded
 	 */
 	public EmbeddedProxy(Settings settings, ForwardAuth auth, TrafficStats stats) {
+		this(settings, Limits.DEFAULTS, auth, stats);
+	}
+
+	/**
+	 * Creates the proxy; it listens from {@link #start}.
+	 * @param settings listen address and mirroring
+	 * @param limits what one client may make the proxy hold
+	 * @param auth the forward-auth check, or {@code null} when auth is off
+	 * @param stats where per-version traffic is recorded
+	 */
+	public EmbeddedProxy(Settings settings, Limits limits, ForwardAuth auth, TrafficStats stats) {
 		this.settings = settings;
+		this.limits = limits;
 		this.auth = auth;
 		this.stats = stats;
 		boolean epoll = Epoll.isAvailable();
@@ -164,6 +178,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 		return this.settings;
 	}
 
+	Limits limits() {
+		return this.limits;
+	}
+
 	ForwardAuth auth() {
 		return this.auth;
 	}
@@ -202,7 +220,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 	}
 
 	/**
-	 * Listen address and limits.
+	 * Listen address and mirroring.
 	 *
 	 * @param address the address to listen on
 	 * @param httpPort the port to listen on (0: any free one)
@@ -213,6 +231,71 @@ public final class EmbeddedProxy implements ProxyConnector {
 	 */
 	public record Settings(String address, int httpPort, Duration shadowTimeout, long mirrorMaxBody,
 			int maxMirrorsInFlight) {
+	}
+
+	/**
+	 * What one client may make the proxy hold. The defaults suit a small VM and are those
+	 * of {@code DAEPLOY_PROXY_*} (README lists them).
+	 *
+	 * @param maxConnections client connections open at once (lowered at start to what the
+	 * file descriptor limit allows, see {@link #connectionCap})
+	 * @param maxConnectionsPerClient client connections from one address open at once
+	 * @param maxPipelined requests queued behind the one being answered on a connection;
+	 * one more closes the connection
+	 * @param maxHeaderSize the largest header block in bytes (431 beyond)
+	 * @param maxRequestLine the longest request line in bytes (414 beyond)
+	 * @param headerTimeout from the first byte of a request to the end of its headers
+	 * @param bodyTimeout the longest pause between two reads of a request body
+	 * @param idleTimeout how long a connection may wait for its next request
+	 * @param sendTimeout how long a client may leave its answer unread
+	 */
+	public record Limits(int maxConnections, int maxConnectionsPerClient, int maxPipelined, int maxHeaderSize,
+			int maxRequestLine, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
+			Duration sendTimeout) {
+
+		/** The defaults, as {@code DAEPLOY_PROXY_*} has them. */
+		public static final Limits DEFAULTS = new Limits(1024, 256, 16, 16 * 1024, 8 * 1024, Duration.ofSeconds(10),
+				Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+		/** File descriptors kept for everything but proxied connections. */
+		static final int RESERVED_DESCRIPTORS = 256;
+
+		/**
+		 * Checks the limits.
+		 * @throws IllegalArgumentException when a cap or a timeout is not positive
+		 */
+		public Limits {
+			if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxPipelined < 0 || maxHeaderSize < 1
+					|| maxRequestLine < 1) {
+				throw new IllegalArgumentException("Proxy limits must be positive: " + maxConnections + " connections, "
+						+ maxConnectionsPerClient + " per client, " + maxPipelined + " pipelined, " + maxHeaderSize
+						+ " header bytes, " + maxRequestLine + " request line bytes");
+			}
+			for (Duration timeout : new Duration[] { headerTimeout, bodyTimeout, idleTimeout, sendTimeout }) {
+				if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+					throw new IllegalArgumentException("Proxy timeouts must be positive: header " + headerTimeout
+							+ ", body " + bodyTimeout + ", idle " + idleTimeout + ", send " + sendTimeout);
+				}
+			}
+		}
+
+		/**
+		 * The connection cap in force: the configured one, lowered so that every client
+		 * connection can also hold a backend connection and, on the manager's routes, the
+		 * manager's own end of it, within the process's file descriptors.
+		 * @param configured {@link #maxConnections}
+		 * @param descriptorLimit the process's limit, or a negative number when unknown
+		 * @return the cap: the configured one, or what the descriptors allow (at least
+		 * 16)
+		 */
+		static int connectionCap(int configured, long descriptorLimit) {
+			if (descriptorLimit <= 0) {
+				return configured;
+			}
+			long byDescriptors = Math.max(16, (descriptorLimit - RESERVED_DESCRIPTORS) / 3);
+			return (int) Math.min(configured, byDescriptors);
+		}
+
 	}
 
 	/**
