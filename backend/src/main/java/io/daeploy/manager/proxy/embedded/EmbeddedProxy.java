@@ -53,6 +53,9 @@ import org.apache.commons.logging.LogFactory;
  * process. Mirrored copies use connections of their own with a short timeout and a cap on
  * those in flight, so a slow shadow never delays the main route; their answers are
  * measured, then dropped.
+ * <p>
+ * Client connections are capped in all and per client address ({@link Limits}): over a
+ * cap a new connection is closed at once.
  */
 public final class EmbeddedProxy implements ProxyConnector {
 
@@ -117,9 +120,12 @@ public final class EmbeddedProxy implements ProxyConnector {
 			return;
 		}
 		this.manager = new Target(null, manager);
+		int maxConnections = Limits.connectionCap(this.limits.maxConnections(), Admission.descriptorLimit());
+		Admission admission = new Admission(maxConnections, this.limits.maxConnectionsPerClient());
 		this.server = new ServerBootstrap().group(this.group)
 			.channel(this.serverChannel)
 			.option(ChannelOption.SO_BACKLOG, 1024)
+			.handler(admission)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childHandler(new ChannelInitializer<SocketChannel>() {
 
@@ -136,7 +142,8 @@ public final class EmbeddedProxy implements ProxyConnector {
 			.syncUninterruptibly()
 			.channel();
 		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (manager at "
-				+ manager.getHostString() + ":" + manager.getPort() + ")");
+				+ manager.getHostString() + ":" + manager.getPort() + "); at most " + maxConnections + " connections ("
+				+ this.limits.maxConnectionsPerClient() + " per client address)");
 	}
 
 	@Override
