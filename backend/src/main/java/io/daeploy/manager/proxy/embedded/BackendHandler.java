@@ -127,8 +127,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-		if (this.client != null && (this.tunnel || this.exchange != null)) {
+		if (this.tunnel) {
 			this.client.config().setAutoRead(ctx.channel().isWritable());
+		}
+		else if (this.exchange != null) {
+			this.exchange.frontend.updateRead();
 		}
 		ctx.fireChannelWritabilityChanged();
 	}
@@ -142,7 +145,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 		else if (this.exchange != null) {
 			Exchange current = this.exchange;
 			this.exchange = null;
-			current.frontend.failed(current);
+			current.frontend.failed(current, true);
 		}
 		else {
 			Frontend.POOLS.remove(this.address, ctx.channel());

@@ -31,6 +31,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -54,8 +55,12 @@ import org.apache.commons.logging.LogFactory;
  * those in flight, so a slow shadow never delays the main route; their answers are
  * measured, then dropped.
  * <p>
- * Client connections are capped in all and per client address ({@link Limits}): over a
- * cap a new connection is closed at once.
+ * Everything a client can make it hold is bounded by {@link Limits}: connections in all
+ * and per client address (over a cap a new connection is closed at once), requests
+ * pipelined on one connection (reading stops while they wait; a connection that queues
+ * past the cap is closed), the size of a request's line and headers, and how long a
+ * client may take over its headers, pause its body, idle between requests or leave its
+ * answer unread. Nothing is buffered for the shadows before a request is authorized.
  */
 public final class EmbeddedProxy implements ProxyConnector {
 
@@ -131,10 +136,12 @@ public final class EmbeddedProxy implements ProxyConnector {
 
 				@Override
 				protected void initChannel(SocketChannel channel) {
+					Frontend frontend = new Frontend(EmbeddedProxy.this);
 					channel.pipeline()
-						.addLast(Frontend.CODEC, new HttpServerCodec(8192, 16384, 65536))
+						.addLast(Frontend.WATCH, frontend.readWatch())
+						.addLast(Frontend.CODEC, new HttpServerCodec(requestDecoding()))
 						.addLast(Frontend.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-						.addLast(new Frontend(EmbeddedProxy.this));
+						.addLast(frontend);
 				}
 
 			})
@@ -143,7 +150,19 @@ public final class EmbeddedProxy implements ProxyConnector {
 			.channel();
 		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (manager at "
 				+ manager.getHostString() + ":" + manager.getPort() + "); at most " + maxConnections + " connections ("
-				+ this.limits.maxConnectionsPerClient() + " per client address)");
+				+ this.limits.maxConnectionsPerClient() + " per client address), " + this.limits.maxPipelined()
+				+ " pipelined requests, timeouts: headers " + this.limits.headerTimeout().toMillis() + " ms, body "
+				+ this.limits.bodyTimeout().toMillis() + " ms, idle " + this.limits.idleTimeout().toMillis()
+				+ " ms, send " + this.limits.sendTimeout().toMillis() + " ms");
+	}
+
+	/**
+	 * How requests are read: the request line and headers capped.
+	 */
+	private HttpDecoderConfig requestDecoding() {
+		return new HttpDecoderConfig().setMaxInitialLineLength(this.limits.maxRequestLine())
+			.setMaxHeaderSize(this.limits.maxHeaderSize())
+			.setMaxChunkSize(65536);
 	}
 
 	@Override
