@@ -33,7 +33,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -140,7 +139,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 					channel.pipeline()
 						.addLast(Frontend.WATCH, frontend.readWatch())
 						.addLast(Frontend.CODEC, new HttpServerCodec(requestDecoding()))
-						.addLast(Frontend.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+						.addLast(Frontend.KEEP_ALIVE, new KeepAlive())
 						.addLast(frontend);
 				}
 
@@ -157,12 +156,14 @@ public final class EmbeddedProxy implements ProxyConnector {
 	}
 
 	/**
-	 * How requests are read: the request line and headers capped.
+	 * How requests are read: sizes capped, and any {@code Transfer-Encoding} besides
+	 * {@code chunked} or beside a {@code Content-Length} refused (RFC 9112 §6.1).
 	 */
 	private HttpDecoderConfig requestDecoding() {
 		return new HttpDecoderConfig().setMaxInitialLineLength(this.limits.maxRequestLine())
 			.setMaxHeaderSize(this.limits.maxHeaderSize())
-			.setMaxChunkSize(65536);
+			.setMaxChunkSize(65536)
+			.setUseRfc9112TransferEncoding(true);
 	}
 
 	@Override

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.daeploy.manager.proxy.ForwardAuth;
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -72,11 +75,18 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 	static final int PENDING_MAX = 64 * 1024;
 
 	/**
-	 * Request headers that describe one connection, not the message (RFC 9110 §7.6.1).
+	 * Headers that describe one connection, not the message (RFC 9110 §7.6.1), besides
+	 * those the {@code Connection} header names.
 	 */
-	private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+	static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
 			HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE,
 			HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, "proxy-connection");
+
+	/**
+	 * Headers a {@code Connection} header may not remove: they frame the message (the
+	 * codecs re-frame it) or route it.
+	 */
+	private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding");
 
 	/** Headers only the proxy may set: a client's are dropped, never trusted. */
 	private static final List<CharSequence> PROXY_SET = List.of("x-forwarded-for", "x-forwarded-host",
@@ -254,7 +264,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		this.phase = Phase.BODY;
 		this.phaseDeadline = after(this.limits.bodyTimeout());
 		schedule();
-		if (request.decoderResult().isFailure() || !request.uri().startsWith("/")) {
+		if (request.decoderResult().isFailure() || !request.uri().startsWith("/") || !wellFramed(request)) {
 			this.exchange = new Exchange(this, request, null, null);
 			this.exchange.requestComplete = true;
 			refuse(this.exchange, request.decoderResult().cause());
@@ -325,6 +335,40 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	/**
+	 * Whether a request's body is framed one way only: {@code Transfer-Encoding} exactly
+	 * {@code chunked} without a {@code Content-Length}, or one {@code Content-Length} of
+	 * digits only, or neither. Anything else is how requests are smuggled past a proxy.
+	 */
+	static boolean wellFramed(HttpRequest request) {
+		return wellFramed(request.headers());
+	}
+
+	static boolean wellFramed(HttpHeaders headers) {
+		boolean length = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+		if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+			List<String> encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+			return !length && encodings.size() == 1 && encodings.get(0).strip().equalsIgnoreCase("chunked");
+		}
+		if (!length) {
+			return true;
+		}
+		List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+		return lengths.size() == 1 && digits(lengths.get(0).strip());
+	}
+
+	static boolean digits(String value) {
+		if (value.isEmpty() || value.length() > 18) {
+			return false;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static void onLoop(EventLoop loop, Runnable task) {
 		if (loop.inEventLoop()) {
 			task.run();
@@ -372,6 +416,18 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			content.release();
 			return;
 		}
+		if (content.decoderResult().isFailure()) {
+			// a malformed chunk: never pass it on as the end of the body
+			content.release();
+			if (current.responseStarted) {
+				close();
+			}
+			else {
+				current.abandon();
+				respond(current, HttpResponseStatus.BAD_REQUEST, "Bad request body\n", true);
+			}
+			return;
+		}
 		boolean last = content instanceof LastHttpContent;
 		if (current.authorized) {
 			current.mirrorAppend(content.content());
@@ -415,7 +471,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			@Override
 			protected void initChannel(Channel channel) {
 				channel.pipeline()
-					.addLast(BackendHandler.CODEC, new HttpClientCodec(4096, 16384, 65536))
+					.addLast(BackendHandler.CODEC, new HttpClientCodec(responseDecoding(), false, false))
 					.addLast(new BackendHandler(started.target.address()));
 			}
 
@@ -427,6 +483,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 				failed(started, false);
 			}
 		});
+	}
+
+	/**
+	 * How backend answers are read: any {@code Transfer-Encoding} besides {@code chunked}
+	 * or beside a {@code Content-Length} makes an answer malformed.
+	 */
+	static HttpDecoderConfig responseDecoding() {
+		return new HttpDecoderConfig().setMaxInitialLineLength(4096)
+			.setMaxHeaderSize(16384)
+			.setMaxChunkSize(65536)
+			.setUseRfc9112TransferEncoding(true);
 	}
 
 	private void attach(Exchange started, Channel backend, boolean reused) {
@@ -606,15 +673,13 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
 	private void rewrite(HttpRequest request, Route route, String path) {
 		HttpHeaders headers = request.headers();
-		boolean upgrade = headers.contains(HttpHeaderNames.UPGRADE);
-		String protocol = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
-		for (CharSequence name : HOP_BY_HOP) {
-			headers.remove(name);
-		}
+		String protocol = headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+				? headers.get(HttpHeaderNames.UPGRADE) : null;
+		dropHopByHop(headers);
 		for (CharSequence name : PROXY_SET) {
 			headers.remove(name);
 		}
-		if (upgrade) {
+		if (protocol != null) {
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE).set(HttpHeaderNames.UPGRADE, protocol);
 		}
 		headers.set("X-Forwarded-For", this.clientAddress)
@@ -628,6 +693,26 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			headers.set("X-Forwarded-Prefix", route.prefix());
 		}
 		request.setUri(path);
+	}
+
+	/**
+	 * Drops the headers that describe one connection: the hop-by-hop ones and every one
+	 * the {@code Connection} header names, except those that frame or route the message.
+	 */
+	static void dropHopByHop(HttpHeaders headers) {
+		if (headers.contains(HttpHeaderNames.CONNECTION)) {
+			for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+				for (String token : connection.split(",")) {
+					String name = token.strip().toLowerCase(Locale.ROOT);
+					if (!name.isEmpty() && !FRAMING.contains(name)) {
+						headers.remove(name);
+					}
+				}
+			}
+		}
+		for (CharSequence name : HOP_BY_HOP) {
+			headers.remove(name);
+		}
 	}
 
 	private static String cookie(HttpHeaders headers) {
@@ -658,7 +743,14 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 	 * Whether a request declares a body.
 	 */
 	static boolean hasBody(HttpRequest request) {
-		long length = HttpUtil.getContentLength(request, -1L);
+		long length;
+		try {
+			length = HttpUtil.getContentLength(request, -1L);
+		}
+		catch (NumberFormatException ex) {
+			// not a length: such a request is refused, and its body not read
+			return true;
+		}
 		return length > 0 || (length < 0 && HttpUtil.isTransferEncodingChunked(request));
 	}
 
