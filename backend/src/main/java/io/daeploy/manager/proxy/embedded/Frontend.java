@@ -386,6 +386,10 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			if (decision.user() != null) {
 				started.request.headers().set("X-Daeploy-User", decision.user());
 			}
+			if (decision.managerBearer()) {
+				// the caller's manager token is no business of the service's
+				started.request.headers().remove(HttpHeaderNames.AUTHORIZATION);
+			}
 			started.authorize(this.ctx.alloc());
 			started.mirrorIfReady(this.proxy);
 			connect(started, false);
@@ -691,6 +695,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		}
 		if (route != null) {
 			headers.set("X-Forwarded-Prefix", route.prefix());
+			withoutSessionCookie(headers);
 		}
 		request.setUri(path);
 	}
@@ -715,13 +720,30 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	/**
+	 * Drops the manager's session cookie from what goes to a service; other cookies pass.
+	 */
+	private static void withoutSessionCookie(HttpHeaders headers) {
+		if (!headers.contains(HttpHeaderNames.COOKIE)) {
+			return;
+		}
+		List<String> cookies = headers.getAll(HttpHeaderNames.COOKIE);
+		String kept = ForwardAuth.withoutSessionCookie(String.join("; ", cookies));
+		if (kept == null) {
+			headers.remove(HttpHeaderNames.COOKIE);
+		}
+		else {
+			headers.set(HttpHeaderNames.COOKIE, kept);
+		}
+	}
+
 	private static String cookie(HttpHeaders headers) {
 		String header = headers.get(HttpHeaderNames.COOKIE);
 		if (header == null) {
 			return null;
 		}
 		for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(header)) {
-			if (cookie.name().equals("daeploy")) {
+			if (cookie.name().equals(ForwardAuth.SESSION_COOKIE)) {
 				return cookie.value();
 			}
 		}

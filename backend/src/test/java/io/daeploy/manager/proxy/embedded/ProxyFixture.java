@@ -19,6 +19,11 @@ import reactor.core.publisher.Mono;
  */
 final class ProxyFixture implements AutoCloseable {
 
+	/** The cookie value and bearer tokens {@link #sessionAuth()} knows. */
+	static final String SESSION = "session-of-ann";
+
+	static final String MANAGER_TOKEN = "manager-token-of-ann";
+
 	final TrafficStats stats = new TrafficStats();
 
 	private final List<AutoCloseable> backends = new ArrayList<>();
@@ -105,6 +110,23 @@ final class ProxyFixture implements AutoCloseable {
 		Limits d = Limits.DEFAULTS;
 		return new Limits(total, perClient, d.maxPipelined(), d.maxHeaderSize(), d.maxRequestLine(), d.headerTimeout(),
 				d.bodyTimeout(), d.idleTimeout(), d.sendTimeout());
+	}
+
+	/**
+	 * Forward auth as the manager's: the session cookie {@link #SESSION} or the bearer
+	 * {@link #MANAGER_TOKEN} pass as {@code ann}, and say whether the bearer was the
+	 * manager's; another bearer beside a valid cookie is a service's own; a bad bearer
+	 * alone gets 401, nothing at all 303.
+	 */
+	static ForwardAuth sessionAuth() {
+		return (cookie, bearer, uri) -> {
+			boolean managerBearer = MANAGER_TOKEN.equals(bearer);
+			if (SESSION.equals(cookie) || managerBearer) {
+				return Mono.just(new ForwardAuth.Decision(200, null, "ann", managerBearer));
+			}
+			return Mono.just((bearer != null) ? new ForwardAuth.Decision(401, null, null)
+					: new ForwardAuth.Decision(303, "/auth/login", null));
+		};
 	}
 
 	/** Forward auth that refuses every request with 401. */
