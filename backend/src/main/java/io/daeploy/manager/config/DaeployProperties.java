@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -93,11 +94,61 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * Traefik's {@code maxBodySize} ({@code DAEPLOY_PROXY_MIRROR_MAX_BODY})
 	 * @param shadowTimeout how long a mirrored request may take before the shadow's
 	 * answer is abandoned ({@code DAEPLOY_PROXY_SHADOW_TIMEOUT})
+	 * @param maxConnections client connections the embedded proxy keeps open at once;
+	 * further ones are closed at once. Lowered at start to what the process's file
+	 * descriptor limit allows ({@code DAEPLOY_PROXY_MAX_CONNECTIONS})
+	 * @param maxConnectionsPerClient client connections from one address open at once
+	 * ({@code DAEPLOY_PROXY_MAX_CONNECTIONS_PER_CLIENT})
+	 * @param maxPipelined requests a client may send ahead on one connection while one is
+	 * answered; a connection that queues more is closed
+	 * ({@code DAEPLOY_PROXY_MAX_PIPELINED})
+	 * @param maxHeaderSize the largest request header block; larger ones get 431
+	 * ({@code DAEPLOY_PROXY_MAX_HEADER_SIZE})
+	 * @param maxRequestLine the longest request line; longer ones get 414
+	 * ({@code DAEPLOY_PROXY_MAX_REQUEST_LINE})
+	 * @param headerTimeout how long a client may take to send a request's headers from
+	 * their first byte; then 408 and close ({@code DAEPLOY_PROXY_HEADER_TIMEOUT})
+	 * @param bodyTimeout how long a request body may pause between two reads; then 408
+	 * and close ({@code DAEPLOY_PROXY_BODY_TIMEOUT})
+	 * @param idleTimeout how long a keep-alive connection may sit idle between requests
+	 * ({@code DAEPLOY_PROXY_IDLE_TIMEOUT})
+	 * @param sendTimeout how long a client may leave its answer unread (the connection
+	 * not writable) before it is closed ({@code DAEPLOY_PROXY_SEND_TIMEOUT})
 	 */
 	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
 			@DefaultValue("5081") int dashboardPort, @DefaultValue("false") boolean https,
 			@DefaultValue("auto") String mode, String address, @DefaultValue("1MB") DataSize mirrorMaxBody,
-			@DefaultValue("10s") Duration shadowTimeout) {
+			@DefaultValue("10s") Duration shadowTimeout, @DefaultValue("1024") int maxConnections,
+			@DefaultValue("256") int maxConnectionsPerClient, @DefaultValue("16") int maxPipelined,
+			@DefaultValue("16KB") DataSize maxHeaderSize, @DefaultValue("8KB") DataSize maxRequestLine,
+			@DefaultValue("10s") Duration headerTimeout, @DefaultValue("30s") Duration bodyTimeout,
+			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("60s") Duration sendTimeout) {
+
+		/**
+		 * The bound constructor.
+		 */
+		@ConstructorBinding
+		public Proxy {
+		}
+
+		/**
+		 * Proxy settings with the default limits.
+		 * @param httpPort port users reach services and the manager on
+		 * @param httpsPort HTTPS port
+		 * @param dashboardPort port of the dashboard's own origin
+		 * @param https whether HTTPS is served
+		 * @param mode which proxy serves the proxy port
+		 * @param address the address the embedded proxy listens on
+		 * @param mirrorMaxBody requests with larger bodies are not mirrored
+		 * @param shadowTimeout how long a mirrored request may take
+		 */
+		public Proxy(int httpPort, int httpsPort, int dashboardPort, boolean https, String mode, String address,
+				DataSize mirrorMaxBody, Duration shadowTimeout) {
+			this(httpPort, httpsPort, dashboardPort, https, mode, address, mirrorMaxBody, shadowTimeout, 1024, 256, 16,
+					DataSize.ofKilobytes(16), DataSize.ofKilobytes(8), Duration.ofSeconds(10), Duration.ofSeconds(30),
+					Duration.ofSeconds(60), Duration.ofSeconds(60));
+		}
+
 	}
 
 	/**
