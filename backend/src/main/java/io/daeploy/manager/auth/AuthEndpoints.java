@@ -110,7 +110,7 @@ class AuthEndpoints {
 				case 401 -> ServerResponse.status(HttpStatus.UNAUTHORIZED)
 					.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
 					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue("{\"detail\":\"Token not valid!\"}");
+					.bodyValue("{\"detail\":\"Token not valid!\",\"code\":\"UNAUTHENTICATED\"}");
 				default -> ServerResponse.seeOther(URI.create(decision.location())).build();
 			});
 	}
