@@ -39,7 +39,8 @@ final class DeliveryTestSupport {
 				new DaeployProperties.Auth(true, 5, Duration.ofSeconds(2)),
 				new DaeployProperties.Proxy(5080, 5443, false, "embedded", "127.0.0.1", null, Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null,
-				new DaeployProperties.Notification(smtp, webhook), config);
+				new DaeployProperties.Notification(smtp, webhook), config, DaeployProperties.S2i.DEFAULT, 1024, 256,
+				Duration.ofMinutes(30), 2, 3);
 	}
 
 	/**

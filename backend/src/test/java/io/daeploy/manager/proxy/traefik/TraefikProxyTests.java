@@ -120,7 +120,7 @@ class TraefikProxyTests {
 				new DaeployProperties.Proxy(5080, 5443, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
 						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
-				DaeployProperties.Config.NONE);
+				DaeployProperties.Config.NONE, DaeployProperties.S2i.DEFAULT, 1024, 256, Duration.ofMinutes(30), 2, 3);
 	}
 
 	private static List<String> names(Path directory) throws IOException {
