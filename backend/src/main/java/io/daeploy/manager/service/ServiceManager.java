@@ -32,8 +32,9 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
- * Deploys, lists, inspects and kills service versions: the store says what should run,
- * the runtime runs it.
+ * Lists, inspects and kills service versions and switches their main version: the store
+ * says what should run, the runtime runs it. Deploys, stops and starts are jobs (see
+ * {@link ServiceLifecycle} for their steps).
  */
 @Service
 public class ServiceManager {
@@ -48,13 +49,9 @@ public class ServiceManager {
 
 	private final ContainerStateCache cache;
 
-	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-
 	private final TrafficStats traffic;
 
 	private final ServiceWatch watch;
-
-	private final ServiceValidator validator;
 
 	private final ServiceContainers containers;
 
@@ -74,31 +71,6 @@ public class ServiceManager {
 		this.containers = containers;
 		this.views = views;
 		this.routing = routing;
-		this.validator = new ServiceValidator(new HashSet<>(runtime.reservedLabels()));
-	}
-
-	/**
-	 * Deploys a service version: validates the request, starts its container and stores
-	 * it. On any failure nothing is left behind.
-	 * @param request what to deploy
-	 * @return the deployed version
-	 */
-	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
-	public Mono<ServiceView> deploy(DeployRequest request) {
-		return Mono.defer(() -> {
-			DeploySpec spec = this.validator.validate(request);
-			String key = request.name() + "\n" + request.version();
-			if (!this.inFlight.add(key)) {
-				return Mono.error(exists(request.name(), request.version()));
-			}
-			int port = (request.port() != null) ? request.port() : 8000;
-			ServiceRecord service = new ServiceRecord(null, request.name(), request.version(), request.image(), port,
-					false, spec, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
-			return this.store.find(request.name(), request.version())
-				.flatMap((existing) -> Mono.<ServiceView>error(exists(request.name(), request.version())))
-				.switchIfEmpty(Mono.defer(() -> start(service)))
-				.doFinally((signal) -> this.inFlight.remove(key));
-		});
 	}
 
 	/**
@@ -235,32 +207,6 @@ public class ServiceManager {
 	public record MainSwitch(ServiceView main, ServiceView previousMain) {
 	}
 
-	private Mono<ServiceView> start(ServiceRecord service) {
-		return this.tokens.issueServiceToken(service.name(), service.version()).flatMap((issued) -> {
-			ServiceRecord withToken = service.withTokenId(issued.record().id());
-			return this.runtime.deploy(this.containers.spec(withToken, issued.token()))
-				.onErrorMap(RuntimeFailure.class,
-						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
-								: translate(ex))
-				.doOnNext(this.cache::observed)
-				.flatMap((container) -> this.store.insert(withToken)
-					.onErrorResume((ex) -> this.runtime.remove(service.name(), service.version())
-						.onErrorComplete()
-						.then(Mono.error(ex)))
-					.flatMap((stored) -> this.routing.routed().then(this.views.containers()).map((all) -> {
-						// the cache may already know better than the deploy's own answer
-						ServiceViews.Containers known = all.byKey()
-							.containsKey(ContainerStateCache.key(stored.name(), stored.version())) ? all
-									: new ServiceViews.Containers(true, Map
-										.of(ContainerStateCache.key(stored.name(), stored.version()), container));
-						return this.views.view(stored, known);
-					})))
-				.onErrorResume((ex) -> this.tokens.revoke(issued.record().id()).onErrorComplete().then(Mono.error(ex)));
-		})
-			.doOnNext((view) -> logger.info("Deployed " + view.name() + " " + view.version() + " from " + view.image()
-					+ (view.main() ? " as main version" : " as shadow version")));
-	}
-
 	/**
 	 * The token a stored service version runs with: its own when still active, else a new
 	 * one, which is stored with it.
@@ -281,11 +227,6 @@ public class ServiceManager {
 				logger.warn("Could not remove image " + image + ": " + ex.getMessage());
 				return Mono.just(false);
 			});
-	}
-
-	private static DaeployException exists(String name, String version) {
-		return new DaeployException(ErrorCode.SERVICE_EXISTS,
-				"Service " + name + " with version " + version + " is already deployed");
 	}
 
 	static DaeployException translate(RuntimeFailure failure) {
