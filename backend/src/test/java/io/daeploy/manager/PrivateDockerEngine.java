@@ -388,8 +388,8 @@ public final class PrivateDockerEngine implements AutoCloseable {
 		String namespace = this.directory.getFileName().toString();
 		command.addAll(List.of(DOCKERD, "--config-file", path("daemon.json"), "--host", host(), "--data-root",
 				path("data"), "--exec-root", path("exec"), "--pidfile", path("docker.pid"), "--iptables=false",
-				"--ip-masq=false", "--ip-forward=false", "--bridge=" + this.bridge, "--live-restore", "--userland-proxy=true",
-				"--default-address-pool", ADDRESS_POOL, "--containerd-namespace", namespace,
+				"--ip-masq=false", "--ip-forward=false", "--bridge=" + this.bridge, "--live-restore",
+				"--userland-proxy=true", "--default-address-pool", ADDRESS_POOL, "--containerd-namespace", namespace,
 				"--containerd-plugins-namespace", namespace + "-plugins"));
 		return command;
 	}
