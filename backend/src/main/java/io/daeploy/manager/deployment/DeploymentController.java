@@ -2,8 +2,6 @@ package io.daeploy.manager.deployment;
 
 import java.util.List;
 
-import io.daeploy.manager.error.DaeployException;
-import io.daeploy.manager.error.ErrorCode;
 import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
 import io.daeploy.manager.runtime.LogLine;
 import io.daeploy.manager.service.DeployRequest;
@@ -77,14 +75,7 @@ class DeploymentController {
 
 	@QueryMapping
 	Mono<Deployment> deployment(@Argument String id) {
-		long parsed;
-		try {
-			parsed = Long.parseLong(id);
-		}
-		catch (NumberFormatException ex) {
-			return Mono.empty();
-		}
-		return this.deployments.get(parsed);
+		return this.deployments.get(id(id, "id"));
 	}
 
 	@QueryMapping
@@ -110,12 +101,16 @@ class DeploymentController {
 					event.line()));
 	}
 
+	/**
+	 * A deployment id; one that is not a number names no deployment (which the domain
+	 * says, after it checked the caller).
+	 */
 	private static long id(String id, String field) {
 		try {
 			return Long.parseLong(id);
 		}
 		catch (NumberFormatException ex) {
-			throw DaeployException.invalid(ErrorCode.DEPLOYMENT_NOT_FOUND, field, "No deployment with id " + id);
+			return -1;
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.daeploy.manager.runtime;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -152,9 +153,9 @@ public interface RuntimeImages {
 	 * @param tags its references, empty when untagged
 	 * @param labels its labels
 	 * @param user the user its containers run as, empty for the default
-	 * @param createdAtEpochSecond when it was created
+	 * @param createdAt when it was created
 	 */
-	record ImageInfo(String id, List<String> tags, Map<String, String> labels, String user, long createdAtEpochSecond) {
+	record ImageInfo(String id, List<String> tags, Map<String, String> labels, String user, Instant createdAt) {
 	}
 
 }

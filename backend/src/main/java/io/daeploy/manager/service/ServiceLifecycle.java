@@ -150,7 +150,7 @@ public class ServiceLifecycle {
 
 	/**
 	 * Removes what a job made of a version that is not stored: its container and its
-	 * token. A stored version is left alone.
+	 * token. A stored version (and the token it runs with) is left alone.
 	 * @param name service name
 	 * @param version service version
 	 * @param tokenId its token's id, or {@code null}
@@ -159,8 +159,8 @@ public class ServiceLifecycle {
 	public Mono<Void> discard(String name, String version, String tokenId) {
 		return this.store.find(name, version)
 			.hasElement()
-			.flatMap((stored) -> stored ? Mono.empty() : removeContainer(name, version))
-			.then((tokenId != null) ? this.tokens.revoke(tokenId).then() : Mono.empty());
+			.flatMap((stored) -> stored ? Mono.<Void>empty() : removeContainer(name, version)
+				.then((tokenId != null) ? this.tokens.revoke(tokenId).then() : Mono.<Void>empty()));
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -343,11 +342,16 @@ class DockerRuntimeImages implements RuntimeImages, AutoCloseable {
 		if (name != null) {
 			filter.put(LABEL_NAME, name);
 		}
-		return call(() -> this.client.listImagesCmd().withLabelFilter(filter).exec())
-			.flatMapIterable((images) -> images.stream()
-				.map(DockerRuntimeImages::info)
-				.sorted(Comparator.comparingLong(ImageInfo::createdAtEpochSecond).reversed())
-				.toList());
+		// a list tells creation to the second; an inspection to the nanosecond
+		return call(() -> this.client.listImagesCmd().withLabelFilter(filter).exec().stream().map((image) -> {
+			try {
+				return info(this.client.inspectImageCmd(image.getId()).exec(), image);
+			}
+			catch (NotFoundException ex) {
+				return null;
+			}
+		}).filter(java.util.Objects::nonNull).sorted(Comparator.comparing(ImageInfo::createdAt).reversed()).toList())
+			.flatMapIterable((images) -> images);
 	}
 
 	@Override
@@ -364,17 +368,19 @@ class DockerRuntimeImages implements RuntimeImages, AutoCloseable {
 		String user = (image.getConfig() != null && image.getConfig().getUser() != null) ? image.getConfig().getUser()
 				: "";
 		Instant created = DockerMappings.instant(image.getCreated());
-		return new ImageInfo(image.getId(),
-				(image.getRepoTags() != null) ? List.copyOf(image.getRepoTags()) : List.of(), Map.copyOf(labels), user,
-				(created != null) ? created.getEpochSecond() : 0);
+		List<String> tags = (image.getRepoTags() != null)
+				? image.getRepoTags().stream().filter((tag) -> !"<none>:<none>".equals(tag)).toList() : List.of();
+		return new ImageInfo(image.getId(), tags, Map.copyOf(labels), user,
+				(created != null) ? created : Instant.EPOCH);
 	}
 
-	private static ImageInfo info(Image image) {
-		List<String> tags = (image.getRepoTags() != null)
-				? Arrays.stream(image.getRepoTags()).filter((tag) -> !"<none>:<none>".equals(tag)).toList() : List.of();
-		return new ImageInfo(image.getId(), tags,
-				(image.getLabels() != null) ? Map.copyOf(image.getLabels()) : Map.of(), "",
-				(image.getCreated() != null) ? image.getCreated() : 0);
+	private static ImageInfo info(InspectImageResponse inspection, Image image) {
+		ImageInfo info = info(inspection);
+		if (info.createdAt().equals(Instant.EPOCH) && image.getCreated() != null) {
+			return new ImageInfo(info.id(), info.tags(), info.labels(), info.user(),
+					Instant.ofEpochSecond(image.getCreated()));
+		}
+		return info;
 	}
 
 	/**
