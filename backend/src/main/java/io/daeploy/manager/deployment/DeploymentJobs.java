@@ -124,36 +124,35 @@ class DeploymentJobs {
 		Path work = this.workDirs.resolve(Long.toString(deployment.id()));
 		Mono<ServiceLifecycle.DeployPlan> image = Mono.just(job.plan());
 		if (source.builds()) {
-			image = this.slots.acquire(cancel).then(Mono.defer(() -> {
+			image = this.slots.acquire(cancel).flatMap((slot) -> {
 				Disposable timer = Mono.delay(this.buildTimeout)
 					.subscribe((tick) -> cancel.cancel("The build took longer than DAEPLOY_BUILD_TIMEOUT ("
 							+ this.buildTimeout.toString().substring(2).toLowerCase() + ")", true));
 				return transition(job, DeploymentState.BUILDING).then(cancel.checkpoint())
 					.then(Mono.fromCallable(() -> claim(source, work)).subscribeOn(Schedulers.boundedElastic()))
 					.flatMap((upload) -> source.isBuild() ? build(job, work, upload) : load(job, upload))
+					// STARTING before the slot goes: never more BUILDING than slots
+					.flatMap((plan) -> transition(job, DeploymentState.STARTING).thenReturn(plan))
 					.doFinally((signal) -> {
 						timer.dispose();
-						this.slots.release();
+						slot.release();
 					});
-			}));
+			});
 		}
 		String name = deployment.serviceName();
 		String version = deployment.serviceVersion();
-		return image.flatMap((plan) -> transition(job, DeploymentState.STARTING).then(cancel.checkpoint())
-			.then(recordToken(job))
-			.flatMap((tokenId) -> {
-				job.line(info("Starting the container of " + name + " " + version + " from " + plan.image()));
-				return this.lifecycle.startContainer(plan, tokenId)
-					.then(health(job, plan.port()))
-					.then(cancel.checkpoint())
-					.then(this.lifecycle.store(plan, tokenId));
-			})).flatMap((view) -> {
-				job.line(info(name + " " + version + " runs" + (view.main() ? " as main version" : " as shadow")
-						+ " at " + view.url()));
-				return transition(job, DeploymentState.RUNNING);
-			})
-			.then(source.builds() ? this.retention.trim(name).onErrorResume((ex) -> Mono.empty()).then()
-					: Mono.empty());
+		Mono<Void> starting = source.builds() ? Mono.empty() : transition(job, DeploymentState.STARTING);
+		return image.flatMap((plan) -> starting.then(cancel.checkpoint()).then(recordToken(job)).flatMap((tokenId) -> {
+			job.line(info("Starting the container of " + name + " " + version + " from " + plan.image()));
+			return this.lifecycle.startContainer(plan, tokenId)
+				.then(health(job, plan.port()))
+				.then(cancel.checkpoint())
+				.then(this.lifecycle.store(plan, tokenId));
+		})).flatMap((view) -> {
+			job.line(info(name + " " + version + " runs" + (view.main() ? " as main version" : " as shadow") + " at "
+					+ view.url()));
+			return transition(job, DeploymentState.RUNNING);
+		}).then(source.builds() ? this.retention.trim(name).onErrorResume((ex) -> Mono.empty()).then() : Mono.empty());
 	}
 
 	private Path claim(DeploySource source, Path work) throws IOException {

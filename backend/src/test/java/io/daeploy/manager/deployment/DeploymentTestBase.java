@@ -283,9 +283,10 @@ abstract class DeploymentTestBase extends ManagerIntegrationTests {
 	/**
 	 * Images of this manager that a deployment made.
 	 */
-	List<Image> imagesOf(String deploymentId) {
+	List<Image> imagesOf(String deploymentId, String name) {
 		return this.docker.listImagesCmd()
-			.withLabelFilter(Map.of("daeploy.instance", INSTANCE, "daeploy.deployment", deploymentId))
+			.withLabelFilter(
+					Map.of("daeploy.instance", INSTANCE, "daeploy.deployment", deploymentId, "daeploy.name", name))
 			.exec();
 	}
 
@@ -311,7 +312,7 @@ abstract class DeploymentTestBase extends ManagerIntegrationTests {
 			.noneMatch((container) -> name.equals(container.getLabels().get("daeploy.name"))
 					&& version.equals(container.getLabels().get("daeploy.version")));
 		assertThat(buildContainers()).as("build containers").isEmpty();
-		assertThat(imagesOf(id)).as("images of deployment %s", id).isEmpty();
+		assertThat(imagesOf(id, name)).as("images of deployment %s", id).isEmpty();
 		assertThat(count("SELECT COUNT(*) FROM tokens WHERE subject = ?", name + ":" + version)).as("tokens").isZero();
 		assertThat(count("SELECT COUNT(*) FROM services WHERE name = ? AND version = ?", name, version)).as("rows")
 			.isZero();

@@ -13,7 +13,10 @@ import java.util.UUID;
 import io.daeploy.manager.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code daeploy.*} environment, {@code APP_FILE} in {@code .s2i/environment}) runs
  * unchanged, and a real pickled scikit-learn model answers {@code POST /predict}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PythonBuilderIntegrationTests extends DeploymentTestBase {
 
 	static final String BUILDER = "daeploy-test/s2i-python-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
@@ -53,6 +57,7 @@ class PythonBuilderIntegrationTests extends DeploymentTestBase {
 	}
 
 	@Test
+	@Order(1)
 	void theMissingDefaultBuilderIsBuiltAndRunsAServiceWrittenForTheOriginal() {
 		String name = unique("py");
 		String uploadId = upload(tarGz(DeployFromSourceIntegrationTests.files("service.py", """
@@ -89,6 +94,7 @@ class PythonBuilderIntegrationTests extends DeploymentTestBase {
 	}
 
 	@Test
+	@Order(2)
 	void aPickledModelAnswersPredict() throws Exception {
 		Path out = Files.createDirectories(this.temp.resolve("model"));
 		DeployFromSourceIntegrationTests.docker("run", "--rm", "--label", "daeploy.test=pickle", "-v", out + ":/out",
