@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.daeploy.manager.auth.TokenService;
-import io.daeploy.manager.build.BuildLog;
 import io.daeploy.manager.build.Cancellation;
 import io.daeploy.manager.build.ImageRetention;
 import io.daeploy.manager.build.S2iBuilds;

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.daeploy.manager.auth.Caller;
-import io.daeploy.manager.build.BuildSource;
 import io.daeploy.manager.error.DaeployException;
 import io.daeploy.manager.error.ErrorCode;
 import io.daeploy.manager.runtime.LogLine;

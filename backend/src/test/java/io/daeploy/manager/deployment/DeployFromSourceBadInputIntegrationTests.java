@@ -247,6 +247,49 @@ class DeployFromSourceBadInputIntegrationTests extends DeploymentTestBase {
 	}
 
 	@Test
+	void onlyUsersAndAdminsUploadOnePartNamedFile() {
+		String service = this.tokens.issueServiceToken("some_service", "1.0.0").block().token();
+		org.springframework.http.client.MultipartBodyBuilder file = new org.springframework.http.client.MultipartBodyBuilder();
+		file.part("file", new org.springframework.core.io.ByteArrayResource(new byte[] { 1, 2, 3 })).filename("x.tar");
+		uploads().post()
+			.uri("/uploads")
+			.body(org.springframework.web.reactive.function.BodyInserters.fromMultipartData(file.build()))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		uploads().post()
+			.uri("/uploads")
+			.header("Authorization", "Bearer " + service)
+			.body(org.springframework.web.reactive.function.BodyInserters.fromMultipartData(file.build()))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		org.springframework.http.client.MultipartBodyBuilder other = new org.springframework.http.client.MultipartBodyBuilder();
+		other.part("notfile", "text");
+		uploads().post()
+			.uri("/uploads")
+			.header("Authorization", "Bearer " + adminToken())
+			.body(org.springframework.web.reactive.function.BodyInserters.fromMultipartData(other.build()))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("INVALID_INPUT");
+		uploads().post()
+			.uri("/uploads")
+			.header("Authorization", "Bearer " + adminToken())
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(415);
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	io.daeploy.manager.auth.TokenService tokens;
+
+	@Test
 	void whatTheRequestShowsIsRefusedAtOnceAndChangesNothing() {
 		long before = count("SELECT COUNT(*) FROM deployments");
 		String name = unique("refused");
