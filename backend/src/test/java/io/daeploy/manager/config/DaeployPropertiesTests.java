@@ -39,7 +39,8 @@ class DaeployPropertiesTests {
 		assertThat(properties.hostName()).isEqualTo("localhost");
 		assertThat(properties.proxy().httpPort()).isEqualTo(5080);
 		assertThat(properties.auth().enabled()).isTrue();
-		assertThat(properties.docker().network()).isEqualTo("daeploy-network");
+		assertThat(properties.docker().network("default")).isEqualTo("daeploy-network");
+		assertThat(properties.docker().network("blue")).isEqualTo("daeploy-blue-network");
 		assertThat(properties.instance()).isEqualTo("default");
 		assertThat(properties.externalUrl()).isEqualTo("http://localhost:5080");
 	}

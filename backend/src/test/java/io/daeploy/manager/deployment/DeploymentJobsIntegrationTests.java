@@ -52,20 +52,42 @@ class DeploymentJobsIntegrationTests extends DeploymentTestBase {
 		for (int i = 0; i < 3; i++) {
 			ids.add(deployFrom(name, "1.0." + i, sleepingSource("v" + i, 1)));
 		}
-		List<String> building = new ArrayList<>();
-		Awaitility.await("the queue to drain").atMost(BUILD_DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
-			List<String> states = ids.stream().map((id) -> (String) deployment(id).get("state")).toList();
-			assertThat(states.stream().filter("BUILDING"::equals).count()).as("%s", states).isLessThanOrEqualTo(1);
-			states.stream().filter("BUILDING"::equals).forEach(building::add);
-			return states.stream().allMatch("RUNNING"::equals);
-		});
-		List<Instant> started = ids.stream()
-			.map((id) -> Instant.parse((String) deployment(id).get("startedAt")))
-			.toList();
-		assertThat(started).isSorted();
+		assertThat(deployment(ids.get(2)).get("state")).isEqualTo("QUEUED");
+		List<Map<String, Object>> ended = ids.stream().map(this::awaitEnd).toList();
+		assertThat(ended).extracting((deployment) -> deployment.get("state")).containsOnly("RUNNING");
+		// each build's first line comes after the previous build's last: one at a time,
+		// in order
+		Instant previousEnd = Instant.EPOCH;
+		for (String id : ids) {
+			List<Map<String, Object>> log = logLines(id);
+			Instant first = time(log, "Checking the uploaded archive");
+			Instant last = time(log, "Built ");
+			assertThat(first).as("deployment %s starts building", id).isAfterOrEqualTo(previousEnd);
+			previousEnd = last;
+		}
 		for (int i = 0; i < 3; i++) {
 			assertThat(get("/services/" + name + "_1.0." + i + "/").body()).isEqualTo("v" + i + "\n");
 		}
+	}
+
+	private List<Map<String, Object>> logLines(String id) {
+		return this.graphQl.document("query($id: ID!) { deployment(id: $id) { log(tail: 500) { timestamp line } } }")
+			.variable("id", id)
+			.execute()
+			.path("deployment.log")
+			.entityList(Map.class)
+			.get()
+			.stream()
+			.map((line) -> (Map<String, Object>) line)
+			.toList();
+	}
+
+	private static Instant time(List<Map<String, Object>> log, String prefix) {
+		return log.stream()
+			.filter((line) -> ((String) line.get("line")).startsWith(prefix))
+			.map((line) -> Instant.parse((String) line.get("timestamp")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no line starting with " + prefix + " in " + log));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_DEPLOYMENT;
 import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_INSTANCE;
@@ -314,10 +316,14 @@ class DockerRuntimeImages implements RuntimeImages, AutoCloseable {
 
 	@Override
 	public Mono<Boolean> removeContainer(String containerId) {
+		// a removal already under way (a cancel's) answers 409: ask again until it is
+		// gone
 		return call(() -> {
 			this.client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
 			return true;
-		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
+		}).retryWhen(Retry.fixedDelay(100, Duration.ofMillis(100))
+			.filter((ex) -> ex instanceof RuntimeFailure failure && failure.kind() == Kind.CONFLICT))
+			.onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
 	}
 
 	@Override
