@@ -43,6 +43,18 @@ import org.springframework.util.unit.DataSize;
  * @param allowedHosts with auth off, host names the manager answers besides
  * {@code hostName} and loopback ({@code DAEPLOY_ALLOWED_HOSTS}, comma-separated)
  * @param backup snapshots of the store
+ * @param s2i the Source-to-Image builder of deploys from source
+ * @param maxUploadMb the largest upload, in MiB, cut off while it streams; also bounds
+ * what an uploaded archive or a git checkout may unpack to
+ * ({@code DAEPLOY_MAX_UPLOAD_MB})
+ * @param maxPickleMb the largest pickled model a pickle deploy accepts, in MiB: the
+ * service loads it whole into memory ({@code DAEPLOY_MAX_PICKLE_MB})
+ * @param buildTimeout how long one build (source, builder, assemble, commit) may take
+ * ({@code DAEPLOY_BUILD_TIMEOUT})
+ * @param maxConcurrentBuilds how many builds run at once; the rest queue in order
+ * ({@code DAEPLOY_MAX_CONCURRENT_BUILDS})
+ * @param imageRetention how many built images are kept per service, so that a previous
+ * version can be deployed again at once ({@code DAEPLOY_IMAGE_RETENTION})
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
@@ -50,7 +62,27 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
 		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("10000") int queryBudget,
-		@DefaultValue List<String> allowedHosts, @DefaultValue Backup backup) {
+		@DefaultValue List<String> allowedHosts, @DefaultValue Backup backup, @DefaultValue S2i s2i,
+		@DefaultValue("1024") int maxUploadMb, @DefaultValue("256") int maxPickleMb,
+		@DefaultValue("30m") Duration buildTimeout, @DefaultValue("2") int maxConcurrentBuilds,
+		@DefaultValue("3") int imageRetention) {
+
+	/**
+	 * The Source-to-Image builder of deploys from source.
+	 *
+	 * @param builder the default builder image; when it is not on the engine and cannot
+	 * be pulled, the manager builds its own Python builder as this image
+	 * ({@code DAEPLOY_S2I_BUILDER})
+	 * @param pythonBase the base image the manager's own Python builder is built on
+	 * ({@code DAEPLOY_S2I_PYTHON_BASE})
+	 */
+	public record S2i(@DefaultValue("daeploy/s2i-python") String builder,
+			@DefaultValue("python:3.12-slim") String pythonBase) {
+
+		/** The defaults. */
+		public static final S2i DEFAULT = new S2i("daeploy/s2i-python", "python:3.12-slim");
+
+	}
 
 	/**
 	 * Authentication settings.

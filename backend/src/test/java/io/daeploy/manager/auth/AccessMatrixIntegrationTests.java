@@ -73,7 +73,11 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
 			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Query.backups", ADMIN),
-			Map.entry("Mutation.backupNow", ADMIN), Map.entry("Mutation.clearNotifications", USERS));
+			Map.entry("Mutation.backupNow", ADMIN), Map.entry("Mutation.clearNotifications", USERS),
+			Map.entry("Query.deployment", USERS), Map.entry("Query.deployments", USERS),
+			Map.entry("Mutation.cancelDeployment", USERS), Map.entry("Mutation.stopService", USERS),
+			Map.entry("Mutation.startService", USERS), Map.entry("Mutation.restartService", USERS),
+			Map.entry("Subscription.deploymentEvents", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {

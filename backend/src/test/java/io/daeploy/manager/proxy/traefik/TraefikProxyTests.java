@@ -122,7 +122,8 @@ class TraefikProxyTests {
 						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
 				DaeployProperties.Config.NONE, List.of(), 10000, List.of(),
-				new DaeployProperties.Backup(Duration.ZERO, 7));
+				new DaeployProperties.Backup(Duration.ZERO, 7), DaeployProperties.S2i.DEFAULT, 1024, 256,
+				Duration.ofMinutes(30), 2, 3);
 	}
 
 	private static List<String> names(Path directory) throws IOException {
