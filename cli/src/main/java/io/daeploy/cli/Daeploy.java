@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  * and flags, over the manager's GraphQL API.
  */
 @Command(name = "daeploy", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-		versionProvider = Daeploy.Version.class, description = "Deploys and manages services on a Daeploy Manager.",
+		description = "Deploys and manages services on a Daeploy Manager.",
 		subcommands = { LoginCommand.class, LogoutCommand.class, LsCommand.class, DeployCommand.class,
 				LogsCommand.class, KillCommand.class, AssignCommand.class, TokenCommand.class, UserCommand.class,
 				NotificationsCommand.class, DeploymentsCommand.class, InitCommand.class, CompletionCommand.class })
@@ -75,11 +75,17 @@ public final class Daeploy {
 		commandLine.setOut(terminal.out());
 		commandLine.setErr(terminal.err());
 		commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+		setVersion(commandLine, new Version(root));
 		commandLine.setExecutionExceptionHandler((ex, line, parsed) -> {
 			report(root, ex);
 			return FAILED;
 		});
 		return commandLine;
+	}
+
+	private static void setVersion(CommandLine commandLine, Version version) {
+		commandLine.getCommandSpec().versionProvider(version);
+		commandLine.getSubcommands().values().forEach((sub) -> setVersion(sub, version));
 	}
 
 	private static void report(Daeploy root, Exception ex) {
@@ -131,9 +137,31 @@ public final class Daeploy {
 	 */
 	static final class Version implements IVersionProvider {
 
+		private final Daeploy root;
+
+		Version(Daeploy root) {
+			this.root = root;
+		}
+
 		@Override
 		public String[] getVersion() {
-			return new String[] { "daeploy " + version() };
+			String mine = "daeploy " + version();
+			try {
+				Config config = Config.load(this.root.terminal.configDirectory());
+				String host = config.activeHost();
+				if (host == null) {
+					return new String[] { mine };
+				}
+				String manager = new ManagerClient(host, config.token(host))
+					.graphql("{ manager { version } }", java.util.Map.of())
+					.path("manager")
+					.path("version")
+					.asString("unknown");
+				return new String[] { mine, "Manager version: " + manager + " (" + host + ")" };
+			}
+			catch (CliException ex) {
+				return new String[] { mine, "Manager: " + ex.getMessage() };
+			}
 		}
 
 	}
