@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -169,7 +172,7 @@ class CliIntegrationTests {
 		assertThat(killed.code()).as(killed.toString()).isZero();
 		assertThat(killed.out()).contains("Killed " + NAME + " 1.0.0");
 		// the container stopped: the followed stream completes and the command ends well
-		assertThat(following.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+		assertThat(following.get(30, TimeUnit.SECONDS)).isZero();
 	}
 
 	@Test
@@ -223,8 +226,36 @@ class CliIntegrationTests {
 
 	@Test
 	@Order(9)
-	void killTakesShadowsFirstAndLogoutForgetsTheHost() {
-		assertThat(cli.run("deploy", NAME, "1.2.0", "-i", builtImage).code()).isZero();
+	void aLocalImageIsSentAsADockerSaveUpload() throws Exception {
+		// a tag of this test's own, so that nothing but the tag is removed afterwards
+		String image = "daeploy-cli-test/busybox:" + manager.instance();
+		docker("tag", "daeploy-test/busybox:1", image);
+		try {
+			Cli.Result deployed = cli.run("deploy", "cli_local", "1.0.0", "-I", image);
+			assertThat(deployed.code()).as(deployed.toString()).isZero();
+			assertThat(deployed.err()).contains("Uploading " + image);
+			assertThat(deployed.out()).contains("Loaded " + image, "==> RUNNING");
+			assertThat(get("cli_local/")).isNotEmpty();
+			assertThat(cli.run("kill", "cli_local", "--yes", "--keep-image").code()).isZero();
+		}
+		finally {
+			docker("rmi", image);
+		}
+	}
+
+	@Test
+	@Order(10)
+	void killTakesShadowsFirstAndLogoutForgetsTheHost() throws Exception {
+		Path source = Files.createDirectories(home.resolve("archived"));
+		Files.writeString(source.resolve("index.html"), "from an archive\n");
+		Path archive = home.resolve("archived.tar.gz");
+		try (var out = Files.newOutputStream(archive)) {
+			SourceArchive.write(source, out);
+		}
+		Cli.Result fromArchive = cli.run("deploy", NAME, "1.2.0", archive.toString(), "--build-image", BUILDER);
+		assertThat(fromArchive.code()).as(fromArchive.toString()).isZero();
+		assertThat(fromArchive.err()).contains("Uploading archived.tar.gz").contains("(100%)");
+		assertThat(get(NAME + "_1.2.0/")).isEqualTo("from an archive\n");
 
 		Cli.Result killed = cli.run("kill", NAME, "--yes");
 		assertThat(killed.code()).as(killed.toString()).isZero();
@@ -236,6 +267,14 @@ class CliIntegrationTests {
 		Cli.Result after = cli.run("ls");
 		assertThat(after.code()).isEqualTo(1);
 		assertThat(after.err()).contains("No active host");
+	}
+
+	private static void docker(String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of("docker"));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(output).isZero();
 	}
 
 	private String get(String path) throws Exception {
