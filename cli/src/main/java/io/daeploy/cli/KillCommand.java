@@ -2,6 +2,7 @@ package io.daeploy.cli;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +21,10 @@ import picocli.CommandLine.Parameters;
 final class KillCommand extends CliCommand {
 
 	private static final String KILL = """
-			mutation($name: String!, $version: String!, $removeImage: Boolean) {
-			  killService(input: { name: $name, version: $version, removeImage: $removeImage }) { name version imageRemoved }
+			mutation($name: String!, $version: String!, $removeImage: Boolean, $newMain: String) {
+			  killService(input: { name: $name, version: $version, removeImage: $removeImage, newMain: $newMain }) {
+			    name version imageRemoved
+			  }
 			}""";
 
 	@Parameters(paramLabel = "NAME", index = "0", arity = "0..1", description = "The service.")
@@ -40,8 +43,15 @@ final class KillCommand extends CliCommand {
 	@Option(names = { "-i", "--keep-image" }, description = "Keep the services' images.")
 	boolean keepImage;
 
+	@Option(names = "--new-main", paramLabel = "VERSION",
+			description = "When killing a main version whose shadows stay: the version that becomes main.")
+	String newMain;
+
 	@Override
 	int run() {
+		if (this.newMain != null && (this.name == null || this.version == null)) {
+			throw new CliException("--new-main goes with one NAME VERSION");
+		}
 		if (this.name == null && !this.all) {
 			throw new CliException("Name a service to kill, or give --all");
 		}
@@ -70,10 +80,11 @@ final class KillCommand extends CliCommand {
 		}
 		ArrayNode killed = ManagerClient.JSON.createArrayNode();
 		for (JsonNode service : services) {
-			java.util.Map<String, Object> variables = new java.util.LinkedHashMap<>();
+			Map<String, Object> variables = new LinkedHashMap<>();
 			variables.put("name", service.path("name").asString());
 			variables.put("version", service.path("version").asString());
 			variables.put("removeImage", !this.keepImage);
+			variables.put("newMain", service.path("main").asBoolean() ? this.newMain : null);
 			JsonNode answer = manager.graphql(KILL, variables).path("killService");
 			killed.add(answer);
 			if (!json()) {

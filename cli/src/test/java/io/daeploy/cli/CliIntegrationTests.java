@@ -257,10 +257,19 @@ class CliIntegrationTests {
 		assertThat(fromArchive.err()).contains("Uploading archived.tar.gz").contains("(100%)");
 		assertThat(get(NAME + "_1.2.0/")).isEqualTo("from an archive\n");
 
+		assertThat(cli.run("deploy", NAME, "1.3.0", "-i", builtImage).code()).isZero();
+
+		Cli.Result mainFirst = cli.run("kill", NAME, "1.1.0", "--yes");
+		assertThat(mainFirst.code()).isEqualTo(1);
+		assertThat(mainFirst.err()).contains("MAIN_HAS_SHADOWS");
+		Cli.Result handedOver = cli.run("kill", NAME, "1.1.0", "--yes", "--new-main", "1.2.0");
+		assertThat(handedOver.code()).as(handedOver.toString()).isZero();
+		assertThat(cli.run("ls", NAME).out()).containsPattern("\\*\\s+" + NAME + "\\s+1\\.2\\.0");
+
 		Cli.Result killed = cli.run("kill", NAME, "--yes");
 		assertThat(killed.code()).as(killed.toString()).isZero();
-		assertThat(killed.out().indexOf("Killed " + NAME + " 1.2.0"))
-			.isLessThan(killed.out().indexOf("Killed " + NAME + " 1.1.0"));
+		assertThat(killed.out().indexOf("Killed " + NAME + " 1.3.0"))
+			.isLessThan(killed.out().indexOf("Killed " + NAME + " 1.2.0"));
 		assertThat(cli.run("ls").out().trim()).matches("MAIN\\s+NAME\\s+VERSION\\s+STATUS\\s+RUNNING\\s+URL");
 
 		assertThat(cli.run("logout").out()).contains("Logged out from " + manager.host());

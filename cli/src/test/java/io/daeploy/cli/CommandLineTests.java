@@ -199,6 +199,7 @@ class CommandLineTests {
 		assertThat(nothing.code()).isEqualTo(1);
 		assertThat(nothing.err()).contains("Name a service to kill, or give --all");
 		assertThat(cli.run("kill", "a", "--all").err()).contains("not both");
+		assertThat(cli.run("kill", "a", "--new-main", "2.0.0").err()).contains("--new-main goes with one NAME VERSION");
 	}
 
 	@Test
