@@ -152,7 +152,26 @@ final class DeployCommand extends CliCommand {
 			out().println("Deployment " + id + ": " + this.name + " " + this.version);
 			out().flush();
 		}
-		String state = follow(manager, id, deployment.path("state").asString());
+		// Ctrl-C stops the following, not the deployment: say so, and where to look
+		Thread hint = new Thread(() -> {
+			err().println();
+			err().println("Stopped following; deployment " + id + " goes on (`daeploy deployments " + this.name
+					+ "` shows how it ends)");
+			err().flush();
+		});
+		Runtime.getRuntime().addShutdownHook(hint);
+		String state;
+		try {
+			state = follow(manager, id, deployment.path("state").asString());
+		}
+		finally {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hint);
+			}
+			catch (IllegalStateException ex) {
+				// shutting down already: the hint is on its way
+			}
+		}
 		JsonNode ended = manager.graphql(DEPLOYMENT, Map.of("id", id)).path("deployment");
 		if (!ENDED.contains(state)) {
 			state = ended.path("state").asString(state);
