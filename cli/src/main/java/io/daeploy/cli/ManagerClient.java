@@ -66,6 +66,8 @@ final class ManagerClient {
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(CONNECT_TIMEOUT)
 			.followRedirects(HttpClient.Redirect.NORMAL)
+			// no h2c upgrade attempts on plain http: proxies in between differ on it
+			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 	}
 
@@ -324,12 +326,18 @@ final class ManagerClient {
 			answer = JSON.readTree(response.body());
 		}
 		catch (JacksonException ex) {
-			throw httpFailure(response);
+			answer = null;
 		}
 		if (response.statusCode() == 401) {
-			JsonNode first = answer.path("errors").path(0);
-			String message = first.path("message").asString(answer.path("message").asString("unauthorized"));
+			String message = "the manager refused the token";
+			if (answer != null) {
+				JsonNode first = answer.path("errors").path(0);
+				message = first.path("message").asString(answer.path("message").asString(message));
+			}
 			throw loggedOut(message);
+		}
+		if (answer == null) {
+			throw httpFailure(response);
 		}
 		return answer;
 	}
