@@ -95,15 +95,15 @@ public class LicenceService implements SmartInitializingSingleton, DisposableBea
 					text = Files.readString(Path.of(text), StandardCharsets.UTF_8);
 				}
 				catch (IOException | RuntimeException ex) {
-					throw new IllegalArgumentException("DAEPLOY_LICENCE_PUBLIC_KEY is neither a JWK, nor PEM, nor a "
-							+ "readable file: " + ex.getMessage(), ex);
+					throw new UnusablePublicKeyException("DAEPLOY_LICENCE_PUBLIC_KEY is neither a JWK, nor PEM, "
+							+ "nor a readable file: " + ex.getMessage(), ex);
 				}
 			}
 			try {
 				return LicenceKeys.parsePublicKey(text);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("DAEPLOY_LICENCE_PUBLIC_KEY: " + ex.getMessage(), ex);
+				throw new UnusablePublicKeyException("DAEPLOY_LICENCE_PUBLIC_KEY: " + ex.getMessage(), ex);
 			}
 		}
 		try (InputStream in = new ClassPathResource(SHIPPED_KEY).getInputStream()) {

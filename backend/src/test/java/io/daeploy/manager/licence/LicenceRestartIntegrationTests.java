@@ -14,18 +14,23 @@ import com.nimbusds.jose.jwk.ECKey;
 import io.daeploy.manager.TestManagers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.test.tester.GraphQlTester;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * The licence outlives the manager: community mode before one is activated, the stored
  * licence and its warnings after a restart (none raised twice), and a stored licence that
  * no longer verifies against a changed public key.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LicenceRestartIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -107,6 +112,23 @@ class LicenceRestartIntegrationTests {
 			.entity(String.class)
 			.isEqualTo("VALID");
 		createUser(rekeyedAdmin, "renewed").path("createUser.user.username").entity(String.class).isEqualTo("renewed");
+	}
+
+	@Test
+	void anUnusablePublicKeySettingStopsTheStartSayingWhatToDo(CapturedOutput output) throws Exception {
+		Path dataDir = Files.createTempDirectory("daeploy-licence-badkey-");
+		for (String setting : List.of("{\"kty\":\"oct\",\"k\":\"AAAA\"}", dataDir.resolve("missing.pem").toString(),
+				"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")) {
+			assertThatException().isThrownBy(() -> start(dataDir, setting)).satisfies((ex) -> {
+				Throwable cause = ex;
+				while (cause != null && !(cause instanceof UnusablePublicKeyException)) {
+					cause = cause.getCause();
+				}
+				assertThat(cause).as("the reason the start stopped").isNotNull();
+				assertThat(cause.getMessage()).startsWith("DAEPLOY_LICENCE_PUBLIC_KEY");
+			});
+		}
+		assertThat(output.getAll()).contains("Set DAEPLOY_LICENCE_PUBLIC_KEY to the issuer's public key");
 	}
 
 	private static Map<String, Object> licence(HttpGraphQlTester tester) {
