@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +18,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.nimbusds.jose.jwk.ECKey;
 import io.daeploy.manager.auth.TokenService;
+import io.daeploy.manager.licence.Licence;
+import io.daeploy.manager.licence.LicenceKeys;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -46,7 +53,14 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 	 * What cannot run as pasted, and what the test sends instead. Each must occur in
 	 * README, so the list cannot outlive the examples it is for.
 	 */
+	private static final ECKey LICENCE_ISSUER = LicenceKeys.generate();
+
 	private static final Map<String, String> PLACEHOLDERS = placeholders();
+
+	@DynamicPropertySource
+	static void licencePublicKey(DynamicPropertyRegistry registry) {
+		registry.add("daeploy.licence.public-key", () -> LICENCE_ISSUER.toPublicJWK().toJSONString());
+	}
 
 	/**
 	 * Where curl examples reach the manager; the test's proxy binds a free port instead.
@@ -83,6 +97,9 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 		// the password is shown as "..." in GraphQL and, escaped, in curl's JSON body
 		placeholders.put("password: \"...\"", "password: \"" + ADMIN_PASSWORD + "\"");
 		placeholders.put("password: \\\"...\\\"", "password: \\\"" + ADMIN_PASSWORD + "\\\"");
+		// a licence signed with this run's own key pair, which the manager is given
+		placeholders.put("key: \"eyJ...\"", "key: \"" + LicenceKeys.sign(new Licence("readme", "README", Instant.now(),
+				Instant.now().plus(365, ChronoUnit.DAYS), Licence.Limits.NONE), LICENCE_ISSUER) + "\"");
 		return placeholders;
 	}
 

@@ -77,7 +77,8 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Query.deployment", USERS), Map.entry("Query.deployments", USERS),
 			Map.entry("Mutation.cancelDeployment", USERS), Map.entry("Mutation.stopService", USERS),
 			Map.entry("Mutation.startService", USERS), Map.entry("Mutation.restartService", USERS),
-			Map.entry("Subscription.deploymentEvents", USERS));
+			Map.entry("Subscription.deploymentEvents", USERS), Map.entry("Query.licence", USERS),
+			Map.entry("Mutation.activateLicence", ADMIN));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
