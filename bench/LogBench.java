@@ -70,7 +70,7 @@ public class LogBench {
 
 	static final String VERSION = "1.0.0";
 
-	static final String TEST_LABEL = "daeploy.test";
+	static final String TEST_LABEL = "test.daeploy";
 
 	static final String TEST_VALUE = "bench";
 

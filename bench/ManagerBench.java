@@ -89,7 +89,7 @@ public class ManagerBench {
 
 	static final String VERSION = "1.0.0";
 
-	static final String TEST_LABEL = "daeploy.test";
+	static final String TEST_LABEL = "test.daeploy";
 
 	static final String TEST_VALUE = "bench";
 

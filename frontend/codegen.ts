@@ -2,10 +2,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Types and typed documents come from the manager's schema and the `.graphql` operations kept
 // beside the components that use them. The output (src/gql/) is generated, never edited or committed.
-// pending-schema/ holds the deploy-from-source contract until the branch that builds it is merged
-// (see pending-schema/README.md).
 const config: CodegenConfig = {
-  schema: ['../schema/*.graphqls', 'pending-schema/*.graphqls'],
+  schema: ['../schema/*.graphqls'],
   documents: ['src/**/*.graphql'],
   generates: {
     'src/gql/': {

@@ -1,6 +1,5 @@
 package io.daeploy.manager;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +54,12 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 	private static final String README_PROXY = "localhost:5080";
 
 	/**
+	 * README names a deployment by id 1; the test's manager may have run others before,
+	 * so the test sends the id of the newest deployment instead.
+	 */
+	private static final String README_DEPLOYMENT = "(id: \"1\")";
+
+	/**
 	 * Operations sent with a service's own token instead of the admin's: a service raises
 	 * notifications as itself (README says so), while a user must name the service. The
 	 * token is issued the way the notification tests issue one, for {@code hello}'s main
@@ -88,6 +93,7 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 			.forEach(
 					(placeholder) -> assertThat(readme).as("README still shows %s", placeholder).contains(placeholder));
 		assertThat(readme).as("README's examples deploy %s", SERVICE).contains("name: \"" + SERVICE + "\"");
+		assertThat(readme).as("README names a deployment").contains(README_DEPLOYMENT);
 		assertNoOtherManagerRuns(SERVICE);
 
 		List<Example> examples = examples(readme);
@@ -96,12 +102,33 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 		this.admin = login("admin", ADMIN_PASSWORD);
 		for (Example example : examples) {
 			String text = substitute(example.text());
+			if (text.contains(README_DEPLOYMENT)) {
+				text = text.replace(README_DEPLOYMENT, "(id: \"" + newestDeployment() + "\")");
+			}
 			switch (example.kind()) {
 				case QUERY, MUTATION -> execute(example, text);
 				case SUBSCRIPTION -> subscribe(example, text);
 				case CURL -> curl(example, text);
 			}
 		}
+		// a deploy README started may still run: let it end before the services are
+		// killed
+		await("README's deployments to end",
+				() -> this.graphQl.document("{ deployments(first: 50) { deployments { state } } }")
+					.execute()
+					.path("deployments.deployments[*].state")
+					.entityList(String.class)
+					.get()
+					.stream()
+					.allMatch((state) -> List.of("RUNNING", "STOPPED", "FAILED", "CANCELLED").contains(state)));
+	}
+
+	private String newestDeployment() {
+		return this.graphQl.document("{ deployments(first: 1) { deployments { id } } }")
+			.execute()
+			.path("deployments.deployments[0].id")
+			.entity(String.class)
+			.get();
 	}
 
 	private void execute(Example example, String document) {

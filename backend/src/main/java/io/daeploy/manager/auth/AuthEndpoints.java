@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 
 import io.daeploy.manager.audit.RestAuditFilter;
 import io.daeploy.manager.config.DaeployProperties;
@@ -103,14 +104,33 @@ class AuthEndpoints {
 					if (decision.user() != null) {
 						ok.header("X-Daeploy-User", decision.user());
 					}
+					forwardedCredentials(request, decision, ok);
 					yield ok.contentType(MediaType.TEXT_PLAIN).bodyValue("OK");
 				}
 				case 401 -> ServerResponse.status(HttpStatus.UNAUTHORIZED)
 					.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
 					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue("{\"detail\":\"Token not valid!\"}");
+					.bodyValue("{\"detail\":\"Token not valid!\",\"code\":\"UNAUTHENTICATED\"}");
 				default -> ServerResponse.seeOther(URI.create(decision.location())).build();
 			});
+	}
+
+	/**
+	 * What Traefik forwards to the service in place of the caller's {@code Authorization}
+	 * and {@code Cookie} headers (its {@code forwardAuth} replaces them with these, or
+	 * drops them when absent): the same headers without the manager's credentials.
+	 */
+	private static void forwardedCredentials(ServerRequest request, ForwardAuth.Decision decision,
+			ServerResponse.BodyBuilder ok) {
+		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && !decision.managerBearer()) {
+			ok.header(HttpHeaders.AUTHORIZATION, authorization);
+		}
+		List<String> cookies = request.headers().header(HttpHeaders.COOKIE);
+		String kept = cookies.isEmpty() ? null : ForwardAuth.withoutSessionCookie(String.join("; ", cookies));
+		if (kept != null) {
+			ok.header(HttpHeaders.COOKIE, kept);
+		}
 	}
 
 	Mono<ServerResponse> loginPage(ServerRequest request) {

@@ -6,7 +6,6 @@ import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.ForwardAuth;
 import reactor.core.publisher.Mono;
 
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
@@ -18,7 +17,9 @@ import org.springframework.web.util.UriUtils;
  * login page, which is served on the dashboard's origin only (never on the services'
  * origin, where a service's script could read what is typed into it). Verification is a
  * signature check plus a look-up in the in-memory set of active tokens, and remembered
- * tokens skip even the signature check.
+ * tokens skip even the signature check. A decision also says whether the bearer token is
+ * one of the manager's (valid here), so the proxy can keep it from the service; with a
+ * valid cookie beside it, the bearer is checked for that alone.
  */
 @Component
 public class ForwardAuthVerifier implements ForwardAuth {
@@ -39,16 +40,24 @@ public class ForwardAuthVerifier implements ForwardAuth {
 		if (!this.enabled) {
 			return Mono.just(OPEN);
 		}
-		Mono<Jwt> verified = Mono.empty();
+		Mono<Decision> byBearer = (bearer != null) ? this.decoder.decode(bearer)
+			.map((jwt) -> new Decision(200, null, jwt.getSubject(), true))
+			.onErrorResume((ex) -> Mono.empty()) : Mono.empty();
+		Mono<Decision> decided = byBearer;
 		if (cookie != null && !cookie.isEmpty()) {
-			verified = this.decoder.decode(cookie).onErrorResume((ex) -> Mono.empty());
+			// the cookie decides; a bearer beside it is asked only whether it is ours
+			// too,
+			// so that a manager token is never forwarded to a service
+			decided = this.decoder.decode(cookie)
+				.onErrorResume((ex) -> Mono.empty())
+				.flatMap((jwt) -> (bearer == null) ? Mono.just(new Decision(200, null, jwt.getSubject()))
+						: byBearer.map(Decision::managerBearer)
+							.defaultIfEmpty(false)
+							.map((ours) -> new Decision(200, null, jwt.getSubject(), ours)))
+				.switchIfEmpty(byBearer);
 		}
-		if (bearer != null) {
-			verified = verified.switchIfEmpty(this.decoder.decode(bearer).onErrorResume((ex) -> Mono.empty()));
-		}
-		return verified.map((jwt) -> new Decision(200, null, jwt.getSubject()))
-			.switchIfEmpty(Mono.fromSupplier(() -> (bearer != null) ? new Decision(401, null, null)
-					: new Decision(303, loginLocation(dashboardOrigin, url), null)));
+		return decided.switchIfEmpty(Mono.fromSupplier(() -> (bearer != null) ? new Decision(401, null, null)
+				: new Decision(303, loginLocation(dashboardOrigin, url), null)));
 	}
 
 	/**

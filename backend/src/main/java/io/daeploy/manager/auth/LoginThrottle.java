@@ -1,8 +1,12 @@
 package io.daeploy.manager.auth;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,6 +22,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 class LoginThrottle {
 
 	private static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
+
+	/** The longest user name or address kept as it is in a counter's key. */
+	static final int MAX_KEY_PART = 128;
 
 	/** How many times more failures an address may have, over all user names. */
 	static final int ADDRESS_FACTOR = 10;
@@ -45,15 +52,23 @@ class LoginThrottle {
 	 */
 	Duration retryAfter(String username, String address) {
 		Duration pair = wait(this.failures.getIfPresent(pair(username, address)), this.maxFailures);
-		Duration addr = wait(this.failures.getIfPresent("addr:" + address), this.maxFailures * ADDRESS_FACTOR);
+		Duration addr = wait(this.failures.getIfPresent("addr:" + bounded(address)), this.maxFailures * ADDRESS_FACTOR);
 		return (pair.compareTo(addr) >= 0) ? pair : addr;
 	}
 
 	void failed(String username, String address) {
 		Instant now = this.clock.instant();
-		for (String key : new String[] { pair(username, address), "addr:" + address }) {
+		for (String key : new String[] { pair(username, address), "addr:" + bounded(address) }) {
 			this.failures.asMap().merge(key, new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
 		}
+	}
+
+	/**
+	 * The counters' keys, for tests.
+	 * @return the keys now
+	 */
+	java.util.Set<String> keys() {
+		return java.util.Set.copyOf(this.failures.asMap().keySet());
 	}
 
 	void succeeded(String username, String address) {
@@ -61,7 +76,27 @@ class LoginThrottle {
 	}
 
 	private static String pair(String username, String address) {
-		return "pair:" + username + "\n" + address;
+		return "pair:" + bounded(username) + "\n" + bounded(address);
+	}
+
+	/**
+	 * A counter's key part: the text itself when short, else its SHA-256, so that a
+	 * caller who signs in with huge made-up names cannot fill the memory with keys (up to
+	 * {@code maximumSize} of them, each as long as a request body).
+	 * @param text a user name or address as given
+	 * @return at most {@value #MAX_KEY_PART} characters that identify it
+	 */
+	static String bounded(String text) {
+		if (text == null || text.length() <= MAX_KEY_PART) {
+			return String.valueOf(text);
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+			return "sha256:" + HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private Duration wait(Failures failures, int allowed) {

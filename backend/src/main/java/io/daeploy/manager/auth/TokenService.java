@@ -113,8 +113,28 @@ public class TokenService implements SmartInitializingSingleton {
 	 * @return the token and its record
 	 */
 	public Mono<Issued> issueServiceToken(String name, String version) {
-		return issue(new IssuedToken(newId(), TokenKind.SERVICE, null, name + ":" + version, Role.SERVICE,
+		return issueServiceToken(name, version, newId());
+	}
+
+	/**
+	 * A new token for a service version with an id chosen beforehand, so that a job can
+	 * record the id before the token exists and revoke it after a crash.
+	 * @param name service name
+	 * @param version service version
+	 * @param id the token's id, from {@link #newTokenId()}
+	 * @return the token and its record
+	 */
+	public Mono<Issued> issueServiceToken(String name, String version, String id) {
+		return issue(new IssuedToken(id, TokenKind.SERVICE, null, name + ":" + version, Role.SERVICE,
 				name + " " + version, now(), null, null));
+	}
+
+	/**
+	 * A fresh token id.
+	 * @return the id
+	 */
+	public static String newTokenId() {
+		return newId();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -36,19 +37,52 @@ import org.springframework.util.unit.DataSize;
  * @param allowedHostPaths host directories users (not only admins) may mount into their
  * services, with what is below them; empty: only admins mount host paths
  * ({@code DAEPLOY_ALLOWED_HOST_PATHS}, comma-separated)
- * @param queryBudget what one GraphQL query may cost: a field 1, an engine call 50, a
+ * @param queryBudget what one GraphQL query may cost: a field 1, an engine call 100, a
  * list multiplies by its length; above it the query is refused before it runs
  * ({@code DAEPLOY_QUERY_BUDGET})
  * @param allowedHosts with auth off, host names the manager answers besides
  * {@code hostName} and loopback ({@code DAEPLOY_ALLOWED_HOSTS}, comma-separated)
+ * @param backup snapshots of the store
+ * @param s2i the Source-to-Image builder of deploys from source
+ * @param maxUploadMb the largest upload, in MiB, cut off while it streams; also bounds
+ * what an uploaded archive or a git checkout may unpack to
+ * ({@code DAEPLOY_MAX_UPLOAD_MB})
+ * @param maxPickleMb the largest pickled model a pickle deploy accepts, in MiB: the
+ * service loads it whole into memory ({@code DAEPLOY_MAX_PICKLE_MB})
+ * @param buildTimeout how long one build (source, builder, assemble, commit) may take
+ * ({@code DAEPLOY_BUILD_TIMEOUT})
+ * @param maxConcurrentBuilds how many builds run at once; the rest queue in order
+ * ({@code DAEPLOY_MAX_CONCURRENT_BUILDS})
+ * @param imageRetention how many built images are kept per service, so that a previous
+ * version can be deployed again at once ({@code DAEPLOY_IMAGE_RETENTION})
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
 		String managerVersion, @DefaultValue("false") boolean managerInContainer, String adminPassword,
 		@DefaultValue("default") String instance, @DefaultValue Auth auth, @DefaultValue Proxy proxy,
 		@DefaultValue Docker docker, String traefikBin, @DefaultValue Notification notification,
-		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("5000") int queryBudget,
-		@DefaultValue List<String> allowedHosts) {
+		@DefaultValue Config config, @DefaultValue List<Path> allowedHostPaths, @DefaultValue("10000") int queryBudget,
+		@DefaultValue List<String> allowedHosts, @DefaultValue Backup backup, @DefaultValue S2i s2i,
+		@DefaultValue("1024") int maxUploadMb, @DefaultValue("256") int maxPickleMb,
+		@DefaultValue("30m") Duration buildTimeout, @DefaultValue("2") int maxConcurrentBuilds,
+		@DefaultValue("3") int imageRetention) {
+
+	/**
+	 * The Source-to-Image builder of deploys from source.
+	 *
+	 * @param builder the default builder image; when it is not on the engine and cannot
+	 * be pulled, the manager builds its own Python builder as this image
+	 * ({@code DAEPLOY_S2I_BUILDER})
+	 * @param pythonBase the base image the manager's own Python builder is built on
+	 * ({@code DAEPLOY_S2I_PYTHON_BASE})
+	 */
+	public record S2i(@DefaultValue("daeploy/s2i-python") String builder,
+			@DefaultValue("python:3.12-slim") String pythonBase) {
+
+		/** The defaults. */
+		public static final S2i DEFAULT = new S2i("daeploy/s2i-python", "python:3.12-slim");
+
+	}
 
 	/**
 	 * Authentication settings.
@@ -61,6 +95,16 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 */
 	public record Auth(@DefaultValue("true") boolean enabled, @DefaultValue("5") int loginMaxFailures,
 			@DefaultValue("2s") Duration loginLockout) {
+	}
+
+	/**
+	 * Snapshots of the store, in {@code <dataDir>/backups/}.
+	 *
+	 * @param interval how often one is taken; zero: never on a schedule
+	 * ({@code DAEPLOY_BACKUP_INTERVAL})
+	 * @param keep how many are kept, newest first ({@code DAEPLOY_BACKUP_KEEP})
+	 */
+	public record Backup(@DefaultValue("24h") Duration interval, @DefaultValue("7") int keep) {
 	}
 
 	/**
@@ -82,11 +126,61 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * Traefik's {@code maxBodySize} ({@code DAEPLOY_PROXY_MIRROR_MAX_BODY})
 	 * @param shadowTimeout how long a mirrored request may take before the shadow's
 	 * answer is abandoned ({@code DAEPLOY_PROXY_SHADOW_TIMEOUT})
+	 * @param maxConnections client connections the embedded proxy keeps open at once;
+	 * further ones are closed at once. Lowered at start to what the process's file
+	 * descriptor limit allows ({@code DAEPLOY_PROXY_MAX_CONNECTIONS})
+	 * @param maxConnectionsPerClient client connections from one address open at once
+	 * ({@code DAEPLOY_PROXY_MAX_CONNECTIONS_PER_CLIENT})
+	 * @param maxPipelined requests a client may send ahead on one connection while one is
+	 * answered; a connection that queues more is closed
+	 * ({@code DAEPLOY_PROXY_MAX_PIPELINED})
+	 * @param maxHeaderSize the largest request header block; larger ones get 431
+	 * ({@code DAEPLOY_PROXY_MAX_HEADER_SIZE})
+	 * @param maxRequestLine the longest request line; longer ones get 414
+	 * ({@code DAEPLOY_PROXY_MAX_REQUEST_LINE})
+	 * @param headerTimeout how long a client may take to send a request's headers from
+	 * their first byte; then 408 and close ({@code DAEPLOY_PROXY_HEADER_TIMEOUT})
+	 * @param bodyTimeout how long a request body may pause between two reads; then 408
+	 * and close ({@code DAEPLOY_PROXY_BODY_TIMEOUT})
+	 * @param idleTimeout how long a keep-alive connection may sit idle between requests
+	 * ({@code DAEPLOY_PROXY_IDLE_TIMEOUT})
+	 * @param sendTimeout how long a client may leave its answer unread (the connection
+	 * not writable) before it is closed ({@code DAEPLOY_PROXY_SEND_TIMEOUT})
 	 */
 	public record Proxy(@DefaultValue("5080") int httpPort, @DefaultValue("5443") int httpsPort,
 			@DefaultValue("5081") int dashboardPort, @DefaultValue("false") boolean https,
 			@DefaultValue("auto") String mode, String address, @DefaultValue("1MB") DataSize mirrorMaxBody,
-			@DefaultValue("10s") Duration shadowTimeout) {
+			@DefaultValue("10s") Duration shadowTimeout, @DefaultValue("1024") int maxConnections,
+			@DefaultValue("256") int maxConnectionsPerClient, @DefaultValue("16") int maxPipelined,
+			@DefaultValue("16KB") DataSize maxHeaderSize, @DefaultValue("8KB") DataSize maxRequestLine,
+			@DefaultValue("10s") Duration headerTimeout, @DefaultValue("30s") Duration bodyTimeout,
+			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("60s") Duration sendTimeout) {
+
+		/**
+		 * The bound constructor.
+		 */
+		@ConstructorBinding
+		public Proxy {
+		}
+
+		/**
+		 * Proxy settings with the default limits.
+		 * @param httpPort port users reach services and the manager on
+		 * @param httpsPort HTTPS port
+		 * @param dashboardPort port of the dashboard's own origin
+		 * @param https whether HTTPS is served
+		 * @param mode which proxy serves the proxy port
+		 * @param address the address the embedded proxy listens on
+		 * @param mirrorMaxBody requests with larger bodies are not mirrored
+		 * @param shadowTimeout how long a mirrored request may take
+		 */
+		public Proxy(int httpPort, int httpsPort, int dashboardPort, boolean https, String mode, String address,
+				DataSize mirrorMaxBody, Duration shadowTimeout) {
+			this(httpPort, httpsPort, dashboardPort, https, mode, address, mirrorMaxBody, shadowTimeout, 1024, 256, 16,
+					DataSize.ofKilobytes(16), DataSize.ofKilobytes(8), Duration.ofSeconds(10), Duration.ofSeconds(30),
+					Duration.ofSeconds(60), Duration.ofSeconds(60));
+		}
+
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package io.daeploy.manager.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -49,21 +49,56 @@ public class DataDirectory implements EnvironmentPostProcessor {
 	 * @param logger where to warn
 	 */
 	static void prepare(Path dataDir, Log logger) {
+		Path database = dataDir.resolve("daeploy.db");
 		try {
 			createOwnerOnly(dataDir, logger);
 			createOwnerOnly(dataDir.resolve("logs"), logger);
-			Path database = dataDir.resolve("daeploy.db");
+			probeWritable(dataDir);
 			if (!Files.exists(database)) {
 				// an empty file is an empty SQLite database
 				Files.createFile(database, PosixFilePermissions.asFileAttribute(OWNER_FILE));
 			}
 		}
+		catch (FileSystemException ex) {
+			throw unusable(dataDir, ex);
+		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the data directory " + dataDir + ": " + ex.getMessage(), ex);
+			throw unusable(dataDir, ex);
 		}
 		catch (UnsupportedOperationException ex) {
 			// not a POSIX file system: leave permissions to it
 		}
+		StoreCheck.check(database);
+	}
+
+	/**
+	 * Writes and removes a small file, so that a read-only or full data directory stops
+	 * the start here, with its reason, before anything half-writes the store.
+	 */
+	private static void probeWritable(Path dataDir) throws IOException {
+		Path probe = dataDir.resolve(".write-probe");
+		try {
+			Files.write(probe, new byte[64 * 1024]);
+		}
+		finally {
+			Files.deleteIfExists(probe);
+		}
+	}
+
+	private static UnusableDataDirectoryException unusable(Path dataDir, IOException ex) {
+		String reason = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+		if (reason.contains("read-only") || ex instanceof java.nio.file.AccessDeniedException) {
+			return new UnusableDataDirectoryException(
+					"The data directory " + dataDir + " cannot be written to (" + ex.getMessage() + ")",
+					"Mount it read-write, or point DAEPLOY_DATA_DIR at a writable directory", ex);
+		}
+		if (reason.contains("no space")) {
+			return new UnusableDataDirectoryException("The disk of the data directory " + dataDir + " is full",
+					"Free some space there (old backups live in backups/), then start the manager again", ex);
+		}
+		return new UnusableDataDirectoryException(
+				"The data directory " + dataDir + " cannot be used: " + ex.getMessage(),
+				"Check that it is a directory the manager's user may write", ex);
 	}
 
 	private static void createOwnerOnly(Path directory, Log logger) throws IOException {

@@ -10,7 +10,6 @@ import io.daeploy.r2dbc.sqlite.SqliteConnectionConfiguration;
 import io.daeploy.r2dbc.sqlite.SqliteConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
-import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;

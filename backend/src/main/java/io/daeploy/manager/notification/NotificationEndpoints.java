@@ -1,6 +1,5 @@
 package io.daeploy.manager.notification;
 
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Map;
 
 import io.daeploy.manager.notification.Notification.Severity;
 import io.daeploy.manager.error.DaeployException;
+import io.daeploy.manager.error.ErrorCode;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -79,7 +79,8 @@ class NotificationEndpoints {
 			.onErrorResume(DataBufferLimitException.class,
 					(ex) -> ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
 						.contentType(MediaType.APPLICATION_JSON)
-						.bodyValue("{\"detail\":\"The body is too large\"}"));
+						.bodyValue("{\"detail\":\"The body is too large\",\"code\":\""
+								+ ErrorCode.REQUEST_TOO_LARGE.name() + "\"}"));
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {
@@ -177,10 +178,13 @@ class NotificationEndpoints {
 		}
 		return ServerResponse.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(this.json.writeValueAsString(Map.of("detail", ex.getMessage())));
+			.bodyValue(this.json.writeValueAsString(Map.of("detail", ex.getMessage(), "code", ex.code().name())));
 	}
 
-	/** FastAPI's validation answer: {@code {"detail": [{"loc", "msg", "type"}]}}. */
+	/**
+	 * FastAPI's validation answer, {@code {"detail": [{"loc", "msg", "type"}]}}, which
+	 * the original SDK reads, with our {@code code} beside it.
+	 */
 	private Mono<ServerResponse> unprocessable(String field, String message, String type) {
 		List<Object> location = (field != null) ? List.of("body", field) : List.of("body");
 		Map<String, Object> error = new LinkedHashMap<>();
@@ -189,7 +193,8 @@ class NotificationEndpoints {
 		error.put("type", type);
 		return ServerResponse.status(HttpStatus.UNPROCESSABLE_CONTENT)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(this.json.writeValueAsString(Map.of("detail", List.of(error))));
+			.bodyValue(this.json
+				.writeValueAsString(Map.of("detail", List.of(error), "code", ErrorCode.INVALID_INPUT.name())));
 	}
 
 	/**

@@ -69,9 +69,19 @@ class ProxyConfiguration {
 				logger.warn("Auth is off: the proxy listens on 127.0.0.1 only (DAEPLOY_PROXY_ADDRESS changes that)");
 			}
 		}
-		return new EmbeddedProxy(new EmbeddedProxy.Settings(address, proxy.httpPort(), proxy.dashboardPort(),
-				proxy.shadowTimeout(), proxy.mirrorMaxBody().toBytes(), 256),
-				properties.auth().enabled() ? forwardAuth : null, stats);
+		return new EmbeddedProxy(
+				new EmbeddedProxy.Settings(address, proxy.httpPort(), proxy.dashboardPort(), proxy.shadowTimeout(),
+						proxy.mirrorMaxBody().toBytes(), 256),
+				limits(proxy), properties.auth().enabled() ? forwardAuth : null, stats);
+	}
+
+	/**
+	 * The embedded proxy's limits from {@code DAEPLOY_PROXY_*}.
+	 */
+	static EmbeddedProxy.Limits limits(DaeployProperties.Proxy proxy) {
+		return new EmbeddedProxy.Limits(proxy.maxConnections(), proxy.maxConnectionsPerClient(), proxy.maxPipelined(),
+				(int) proxy.maxHeaderSize().toBytes(), (int) proxy.maxRequestLine().toBytes(), proxy.headerTimeout(),
+				proxy.bodyTimeout(), proxy.idleTimeout(), proxy.sendTimeout());
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.daeploy.manager.runtime;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -91,6 +92,25 @@ public interface RuntimeConnector {
 	 * @return whether a container was removed
 	 */
 	Mono<Boolean> remove(String name, String version);
+
+	/**
+	 * Stops a service version's container; it stays, so {@link #start} can start it
+	 * again. A container that is not running is left as it is.
+	 * @param name service name
+	 * @param version service version
+	 * @param timeout how long the service may take to exit before it is killed
+	 * @return whether there was a container
+	 */
+	Mono<Boolean> stop(String name, String version, Duration timeout);
+
+	/**
+	 * Starts a service version's existing container; a running one is left as it is.
+	 * @param name service name
+	 * @param version service version
+	 * @return the container as observed right after the start, or empty when there is no
+	 * such container
+	 */
+	Mono<ContainerInfo> start(String name, String version);
 
 	/**
 	 * Removes an image unless a container still uses it.

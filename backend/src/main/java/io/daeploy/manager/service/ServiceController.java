@@ -71,18 +71,10 @@ class ServiceController {
 	}
 
 	@MutationMapping
-	Mono<DeployServicePayload> deployService(@Argument DeployRequest input) {
-		return this.services.deploy(input).map(DeployServicePayload::new);
-	}
-
-	@MutationMapping
 	Mono<KillServicePayload> killService(@Argument KillServiceInput input) {
 		return this.services
 			.kill(input.name(), input.version(), Boolean.TRUE.equals(input.removeImage()), input.newMain())
 			.map((removed) -> new KillServicePayload(input.name(), input.version(), removed));
-	}
-
-	record DeployServicePayload(ServiceView service) {
 	}
 
 	@MutationMapping

@@ -1,26 +1,16 @@
 package io.daeploy.manager.service;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import io.daeploy.manager.auth.Caller;
-import io.daeploy.manager.auth.Role;
 import io.daeploy.manager.auth.TokenService;
 import io.daeploy.manager.config.DaeployProperties;
-import io.daeploy.manager.proxy.ProxyConnector;
 import io.daeploy.manager.proxy.TrafficStats;
 import io.daeploy.manager.runtime.ContainerDetails;
-import io.daeploy.manager.runtime.ContainerInfo;
-import io.daeploy.manager.runtime.ContainerSpec;
 import io.daeploy.manager.runtime.ContainerStateCache;
-import io.daeploy.manager.runtime.ContainerSpec.RestartPolicy;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
 import io.daeploy.manager.error.DaeployException;
@@ -34,8 +24,9 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
- * Deploys, lists, inspects and kills service versions: the store says what should run,
- * the runtime runs it.
+ * Lists, inspects and kills service versions and switches their main version: the store
+ * says what should run, the runtime runs it. Deploys, stops and starts are jobs (see
+ * {@link ServiceLifecycle} for their steps).
  */
 @Service
 public class ServiceManager {
@@ -50,13 +41,9 @@ public class ServiceManager {
 
 	private final ContainerStateCache cache;
 
-	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-
 	private final TrafficStats traffic;
 
 	private final ServiceWatch watch;
-
-	private final ServiceValidator validator;
 
 	private final ServiceContainers containers;
 
@@ -64,12 +51,9 @@ public class ServiceManager {
 
 	private final ServiceRouting routing;
 
-	private final List<java.nio.file.Path> allowedHostPaths;
-
 	ServiceManager(ServiceStore store, RuntimeConnector runtime, TokenService tokens, ContainerStateCache cache,
 			TrafficStats traffic, ServiceWatch watch, ServiceContainers containers, ServiceViews views,
 			ServiceRouting routing, DaeployProperties properties) {
-		this.allowedHostPaths = List.copyOf(properties.allowedHostPaths());
 		this.store = store;
 		this.runtime = runtime;
 		this.tokens = tokens;
@@ -79,48 +63,6 @@ public class ServiceManager {
 		this.containers = containers;
 		this.views = views;
 		this.routing = routing;
-		this.validator = new ServiceValidator(new HashSet<>(runtime.reservedLabels()));
-	}
-
-	/**
-	 * Deploys a service version: validates the request, starts its container and stores
-	 * it. On any failure nothing is left behind.
-	 * @param request what to deploy
-	 * @return the deployed version
-	 */
-	@PreAuthorize("hasAnyRole('ADMIN', 'USER')")
-	public Mono<ServiceView> deploy(DeployRequest request) {
-		return Caller.current().flatMap((caller) -> Mono.defer(() -> {
-			DeploySpec spec = this.validator.validate(request, access(caller));
-			String key = request.name() + "\n" + request.version();
-			if (!this.inFlight.add(key)) {
-				return Mono.error(exists(request.name(), request.version()));
-			}
-			int port = (request.port() != null) ? request.port() : 8000;
-			ServiceRecord service = new ServiceRecord(null, request.name(), request.version(), request.image(), port,
-					false, spec, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
-			return this.store.find(request.name(), request.version())
-				.flatMap((existing) -> Mono.<ServiceView>error(exists(request.name(), request.version())))
-				.switchIfEmpty(Mono.defer(() -> start(service)))
-				.doFinally((signal) -> this.inFlight.remove(key));
-		}));
-	}
-
-	/**
-	 * What a caller may mount from the host: admins anything, everyone else (users, and
-	 * anyone at all when auth is off) only below the allowed host paths.
-	 */
-	private ServiceValidator.Access access(Caller caller) {
-		return (caller.role() == Role.ADMIN) ? ServiceValidator.Access.ADMIN
-				: new ServiceValidator.Access(false, this.allowedHostPaths);
-	}
-
-	/**
-	 * How many service versions are stored, without a store read.
-	 * @return the count
-	 */
-	public int count() {
-		return this.store.current().size();
 	}
 
 	/**
@@ -146,6 +88,14 @@ public class ServiceManager {
 	public Mono<ServiceView> get(String name, String version) {
 		return this.store.find(name, version)
 			.flatMap((row) -> this.views.containers().map((all) -> this.views.view(row, all)));
+	}
+
+	/**
+	 * How many service versions are stored, without a store read.
+	 * @return the count
+	 */
+	public int count() {
+		return this.store.current().size();
 	}
 
 	/**
@@ -264,32 +214,6 @@ public class ServiceManager {
 	public record MainSwitch(ServiceView main, ServiceView previousMain) {
 	}
 
-	private Mono<ServiceView> start(ServiceRecord service) {
-		return this.tokens.issueServiceToken(service.name(), service.version()).flatMap((issued) -> {
-			ServiceRecord withToken = service.withTokenId(issued.record().id());
-			return this.runtime.deploy(this.containers.spec(withToken, issued.token()))
-				.onErrorMap(RuntimeFailure.class,
-						(ex) -> (ex.kind() == RuntimeFailure.Kind.CONFLICT) ? exists(service.name(), service.version())
-								: translate(ex))
-				.doOnNext(this.cache::observed)
-				.flatMap((container) -> this.store.insert(withToken)
-					.onErrorResume((ex) -> this.runtime.remove(service.name(), service.version())
-						.onErrorComplete()
-						.then(Mono.error(ex)))
-					.flatMap((stored) -> this.routing.routed().then(this.views.containers()).map((all) -> {
-						// the cache may already know better than the deploy's own answer
-						ServiceViews.Containers known = all.byKey()
-							.containsKey(ContainerStateCache.key(stored.name(), stored.version())) ? all
-									: new ServiceViews.Containers(true, Map
-										.of(ContainerStateCache.key(stored.name(), stored.version()), container));
-						return this.views.view(stored, known);
-					})))
-				.onErrorResume((ex) -> this.tokens.revoke(issued.record().id()).onErrorComplete().then(Mono.error(ex)));
-		})
-			.doOnNext((view) -> logger.info("Deployed " + view.name() + " " + view.version() + " from " + view.image()
-					+ (view.main() ? " as main version" : " as shadow version")));
-	}
-
 	/**
 	 * The token a stored service version runs with: its own when still active, else a new
 	 * one, which is stored with it.
@@ -310,11 +234,6 @@ public class ServiceManager {
 				logger.warn("Could not remove image " + image + ": " + ex.getMessage());
 				return Mono.just(false);
 			});
-	}
-
-	private static DaeployException exists(String name, String version) {
-		return new DaeployException(ErrorCode.SERVICE_EXISTS,
-				"Service " + name + " with version " + version + " is already deployed");
 	}
 
 	static DaeployException translate(RuntimeFailure failure) {

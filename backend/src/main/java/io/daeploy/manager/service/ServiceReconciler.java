@@ -21,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -29,7 +30,9 @@ import org.springframework.stereotype.Component;
  * Brings the store and the runtime back in step when the manager starts: containers of
  * this manager that the store does not know are adopted, and stored versions whose
  * container is gone are re-created from their stored deploy options. Every repair is
- * logged. While the runtime does not answer, it tries again every 30 seconds.
+ * logged. While the runtime does not answer, it tries again every 30 seconds. Before it
+ * compares, every {@link StartupRepair} runs, so what an interrupted job left behind is
+ * removed rather than adopted.
  */
 @Component
 class ServiceReconciler {
@@ -44,14 +47,17 @@ class ServiceReconciler {
 
 	private final ServiceContainers containers;
 
+	private final List<StartupRepair> repairs;
+
 	private volatile Disposable startup;
 
 	ServiceReconciler(ServiceStore store, RuntimeConnector runtime, ServiceManager services,
-			ServiceContainers containers) {
+			ServiceContainers containers, ObjectProvider<StartupRepair> repairs) {
 		this.store = store;
 		this.runtime = runtime;
 		this.services = services;
 		this.containers = containers;
+		this.repairs = repairs.orderedStream().toList();
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -64,8 +70,14 @@ class ServiceReconciler {
 			logger.warn("The Docker engine does not answer (" + status.message() + "). The manager runs, "
 					+ "but deploys fail until it answers; retrying every 30 s.");
 			return Mono.error(new IllegalStateException(status.message()));
-		}).retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(30))).then(reconcile()).subscribe((report) -> {
-		}, (ex) -> logger.error("Reconciliation failed", ex));
+		})
+			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofSeconds(30)))
+			.thenMany(Flux.fromIterable(this.repairs)
+				.concatMap((repair) -> repair.repair()
+					.onErrorResume((ex) -> Mono.fromRunnable(() -> logger.error("A startup repair failed", ex)))))
+			.then(reconcile())
+			.subscribe((report) -> {
+			}, (ex) -> logger.error("Reconciliation failed", ex));
 	}
 
 	@PreDestroy

@@ -62,6 +62,11 @@ class ServiceRouting {
 
 	private RouteTable current;
 
+	/**
+	 * Versions not to route even while they run: restarted ones that are not healthy yet.
+	 */
+	private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	ServiceRouting(ServiceStore store, ContainerStateCache containers, ProxyConnector proxy,
 			DaeployProperties properties) {
 		this.store = store;
@@ -92,7 +97,30 @@ class ServiceRouting {
 	 */
 	Mono<Void> routed() {
 		long target = request();
-		return this.done.asFlux().filter((covered) -> covered >= target).next().then();
+		// the caller goes on off the routing thread, which only routes
+		return this.done.asFlux().filter((covered) -> covered >= target).next().publishOn(Schedulers.parallel()).then();
+	}
+
+	/**
+	 * Keeps a stored version out of the routes while it runs, until {@link #release}.
+	 * @param name service name
+	 * @param version service version
+	 * @return completion once the routes leave it out
+	 */
+	Mono<Void> hold(String name, String version) {
+		this.held.add(ContainerStateCache.key(name, version));
+		return routed();
+	}
+
+	/**
+	 * Routes a held version again (when it runs).
+	 * @param name service name
+	 * @param version service version
+	 * @return completion once the routes include it
+	 */
+	Mono<Void> release(String name, String version) {
+		this.held.remove(ContainerStateCache.key(name, version));
+		return routed();
 	}
 
 	private long request() {
@@ -126,8 +154,9 @@ class ServiceRouting {
 	private RouteTable table(List<ServiceRecord> rows, Map<String, ContainerInfo> running) {
 		List<Backend> backends = new ArrayList<>();
 		for (ServiceRecord row : rows) {
-			ContainerInfo container = running.get(ContainerStateCache.key(row.name(), row.version()));
-			if (container == null || container.state() != ContainerState.RUNNING) {
+			String key = ContainerStateCache.key(row.name(), row.version());
+			ContainerInfo container = running.get(key);
+			if (container == null || container.state() != ContainerState.RUNNING || this.held.contains(key)) {
 				continue;
 			}
 			String url = null;

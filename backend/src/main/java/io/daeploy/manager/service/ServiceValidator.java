@@ -23,7 +23,16 @@ final class ServiceValidator {
 
 	private static final Pattern VOLUME_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
-	private static final Pattern IMAGE = Pattern.compile("[^\\s\\x00]{1,255}");
+	/**
+	 * An image reference as Docker's grammar has it
+	 * ({@code [domain[:port]/]path[:tag][@digest]}, path components lower case), which
+	 * also covers image ids ({@code sha256:<hex>} and short ids). The Docker client
+	 * refuses anything else before it asks the engine.
+	 */
+	private static final Pattern IMAGE = Pattern.compile("(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+			+ "(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?"
+			+ "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
+			+ "(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?");
 
 	private static final long MIB = 1024L * 1024L;
 
@@ -80,7 +89,7 @@ final class ServiceValidator {
 			throw DaeployException.invalid(ErrorCode.INVALID_NAME, "name",
 					"The name '" + request.name() + "' is reserved for the manager itself");
 		}
-		if (request.image() == null || !IMAGE.matcher(request.image()).matches()) {
+		if (request.image() == null || request.image().length() > 255 || !IMAGE.matcher(request.image()).matches()) {
 			throw DaeployException.invalid(ErrorCode.INVALID_INPUT, "image",
 					"The image must be a reference such as my_model:1.0.0, without spaces");
 		}

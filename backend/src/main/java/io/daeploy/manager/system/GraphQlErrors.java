@@ -146,19 +146,20 @@ final class GraphQlErrors {
 		}
 
 		private static List<GraphQLError> withCodes(WebGraphQlResponse response) {
+			// every error is rebuilt, those with a code too: a response's errors are
+			// Spring's views of graphql-java's, not GraphQLErrors themselves
 			return response.getErrors().stream().map((error) -> {
-				if (error.getExtensions().containsKey("code")) {
-					return (GraphQLError) error;
-				}
 				Map<String, Object> extensions = new LinkedHashMap<>(error.getExtensions());
-				extensions.put("code", codeOf(error.getErrorType()).name());
-				return GraphqlErrorBuilder.newError()
+				extensions.putIfAbsent("code", codeOf(error.getErrorType()).name());
+				GraphqlErrorBuilder<?> builder = GraphqlErrorBuilder.newError()
 					.message(error.getMessage())
 					.locations(error.getLocations())
-					.path(error.getParsedPath())
 					.errorType(error.getErrorType())
-					.extensions(extensions)
-					.build();
+					.extensions(extensions);
+				if (!error.getParsedPath().isEmpty()) {
+					builder.path(error.getParsedPath());
+				}
+				return (GraphQLError) builder.build();
 			}).toList();
 		}
 

@@ -67,12 +67,17 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.deleteUser", ADMIN), Map.entry("Mutation.createToken", USERS),
 			Map.entry("Mutation.revokeToken", USERS), Map.entry("Mutation.deployService", USERS),
 			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
-			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", USERS),
-			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", USERS),
+			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", ADMIN),
+			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", ADMIN),
 			Map.entry("Subscription.notifications", USERS), Map.entry("Subscription.serviceEvents", USERS),
 			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),
-			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Mutation.clearNotifications", USERS));
+			Map.entry("Mutation.deleteNotification", USERS), Map.entry("Query.backups", ADMIN),
+			Map.entry("Mutation.backupNow", ADMIN), Map.entry("Mutation.clearNotifications", USERS),
+			Map.entry("Query.deployment", USERS), Map.entry("Query.deployments", USERS),
+			Map.entry("Mutation.cancelDeployment", USERS), Map.entry("Mutation.stopService", USERS),
+			Map.entry("Mutation.startService", USERS), Map.entry("Mutation.restartService", USERS),
+			Map.entry("Subscription.deploymentEvents", USERS));
 
 	private static final String INTROSPECTION = """
 			{ __schema {
@@ -167,6 +172,7 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 
 	private boolean admitted(String token, String document) {
 		WebTestClient.RequestBodySpec request = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build()
 			.post()

@@ -1,5 +1,6 @@
 package io.daeploy.manager.auth;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -147,7 +148,10 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 
 	@Test
 	void forwardAuthAcceptsValidCookiesAndBearersOnly() {
-		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		WebTestClient http = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 		String session = login("admin", ADMIN_PASSWORD);
 
 		http.get().uri("/auth/verify").header("Authorization", "Bearer " + session).exchange().expectStatus().isOk();
@@ -186,7 +190,10 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 	void formLoginSetsAHardenedCookieAndLogoutRevokesIt() {
 		// the form lives on the dashboard's origin; a browser posts it with that origin
 		String dashboard = "http://127.0.0.1:" + this.proxy.dashboardPort();
-		WebTestClient http = WebTestClient.bindToServer().baseUrl(dashboard).build();
+		WebTestClient http = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl(dashboard)
+			.build();
 		http.get().uri("/auth/login?destination=/services/x/").exchange().expectStatus().isUnauthorized();
 		String cookie = http.post()
 			.uri("/auth/login?destination=/services/x/")
@@ -203,7 +210,10 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 			.getFirst("Set-Cookie");
 		assertThat(cookie).containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/");
 		String token = cookie.substring("daeploy=".length(), cookie.indexOf(';'));
-		WebTestClient manager = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		WebTestClient manager = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 		manager.get().uri("/auth/verify").cookie("daeploy", token).exchange().expectStatus().isOk();
 
 		http.post()
@@ -240,7 +250,10 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 
 	@Test
 	void servicesGetTheirOwnTokenWhichKillingRevokes() {
-		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		WebTestClient http = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 		String name = unique("tokened");
 		this.graphQl.documentName("deployService")
 			.variable("input",
@@ -322,6 +335,7 @@ class AuthIntegrationTests extends ManagerIntegrationTests {
 
 	private HttpStatus graphQlStatus(String token) {
 		return HttpStatus.valueOf(WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build()
 			.post()

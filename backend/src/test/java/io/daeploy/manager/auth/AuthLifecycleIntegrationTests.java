@@ -121,6 +121,7 @@ class AuthLifecycleIntegrationTests {
 			.satisfy((errors) -> assertThat(errors).singleElement()
 				.satisfies((e) -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED")));
 		WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + port(manager))
 			.build()
 			.get()

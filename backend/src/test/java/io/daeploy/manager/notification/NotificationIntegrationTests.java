@@ -494,7 +494,10 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 	}
 
 	private WebTestClient http() {
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		return WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 	}
 
 	private Map<String, Object> post(String path, String token, String body, int status) {

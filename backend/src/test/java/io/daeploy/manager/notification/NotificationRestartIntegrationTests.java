@@ -62,6 +62,7 @@ class NotificationRestartIntegrationTests {
 		ConfigurableApplicationContext manager = start(Files.createTempDirectory("daeploy-notify-authoff-"),
 				"--daeploy.auth.enabled=false");
 		WebTestClient http = WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + TestManagers.port(manager))
 			.responseTimeout(TIMEOUT)
 			.build();

@@ -54,7 +54,21 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 			echo second
 			""";
 
-	private static final String SETUP = "for s in echo hits slow; do eval \"printf '%s' \\\"\\$CGI_$s\\\"\" "
+	/** Answers with the credentials it received, and keeps them for {@link #SEEN}. */
+	private static final String CREDS = """
+			#!/bin/sh
+			printf 'Content-Type: text/plain\\r\\n\\r\\n'
+			echo "cookie=$HTTP_COOKIE authorization=$HTTP_AUTHORIZATION user=$HTTP_X_DAEPLOY_USER" | tee -a /tmp/creds
+			""";
+
+	/** Answers with every credential line {@link #CREDS} kept. */
+	private static final String SEEN = """
+			#!/bin/sh
+			printf 'Content-Type: text/plain\\r\\n\\r\\n'
+			[ -f /tmp/creds ] && cat /tmp/creds
+			""";
+
+	private static final String SETUP = "for s in echo hits slow creds seen; do eval \"printf '%s' \\\"\\$CGI_$s\\\"\" "
 			+ "> /www/cgi-bin/$s; busybox chmod +x /www/cgi-bin/$s; done; exec httpd -f -p 8000 -h /www";
 
 	private final HttpClient http = HttpClient.newBuilder()
@@ -167,6 +181,38 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 	}
 
 	@Test
+	void servicesAndShadowsNeverSeeTheCallersManagerCredentials() {
+		String name = unique("creds");
+		deploy(name, "1.0.0");
+		deploy(name, "2.0.0");
+		String path = "/services/" + name + "/cgi-bin/creds";
+
+		HttpResponse<String> bearer = get(path);
+		assertThat(bearer.statusCode()).isEqualTo(200);
+		assertThat(bearer.body().strip()).isEqualTo("cookie= authorization= user=admin");
+		HttpResponse<String> cookie = send(HttpRequest.newBuilder(proxy(path))
+			.header("Cookie", "theme=dark; daeploy=" + this.token + "; lang=sv")
+			.GET());
+		assertThat(cookie.body().strip()).isEqualTo("cookie=theme=dark; lang=sv authorization= user=admin");
+		// a bearer token of the service's own passes beside the session cookie (busybox
+		// keeps
+		// Basic credentials to itself, so this is the case a CGI script can show)
+		HttpResponse<String> own = send(HttpRequest.newBuilder(proxy(path))
+			.header("Cookie", "daeploy=" + this.token)
+			.header("Authorization", "Bearer the-service-own-token")
+			.GET());
+		assertThat(own.body().strip()).isEqualTo("cookie= authorization=Bearer the-service-own-token user=admin");
+
+		await("the shadow to receive the mirrored copies",
+				() -> get("/services/" + name + "_2.0.0/cgi-bin/seen").body().lines().count() == 3);
+		for (String version : List.of("1.0.0", "2.0.0")) {
+			String seen = get("/services/" + name + "_" + version + "/cgi-bin/seen").body();
+			assertThat(seen).doesNotContain(this.token).doesNotContain("daeploy=");
+			assertThat(seen.lines()).allSatisfy((line) -> assertThat(line).endsWith("user=admin"));
+		}
+	}
+
+	@Test
 	void everythingElseReachesTheManager() {
 		HttpResponse<String> graphql = send(HttpRequest.newBuilder(proxy("/graphql"))
 			.header("Content-Type", "application/json")
@@ -212,7 +258,8 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 		Map<String, Object> input = Map.of("name", name, "version", version, "image", TestImages.BUSYBOX, "labels",
 				List.of(Map.of("key", "test.daeploy", "value", "true")), "command", List.of("sh", "-c", SETUP), "env",
 				List.of(Map.of("name", "VERSION", "value", version), Map.of("name", "CGI_echo", "value", ECHO),
-						Map.of("name", "CGI_hits", "value", HITS), Map.of("name", "CGI_slow", "value", SLOW)));
+						Map.of("name", "CGI_hits", "value", HITS), Map.of("name", "CGI_slow", "value", SLOW),
+						Map.of("name", "CGI_creds", "value", CREDS), Map.of("name", "CGI_seen", "value", SEEN)));
 		this.graphQl.documentName("deployService").variable("input", input).executeAndVerify();
 		await(name + " " + version + " to answer through the proxy",
 				() -> get("/services/" + name + "_" + version + "/cgi-bin/hits").statusCode() == 200);

@@ -233,6 +233,16 @@ class ContainerStateCacheTests {
 		}
 
 		@Override
+		public Mono<Boolean> stop(String name, String version, java.time.Duration timeout) {
+			return Mono.just(false);
+		}
+
+		@Override
+		public Mono<ContainerInfo> start(String name, String version) {
+			return Mono.empty();
+		}
+
+		@Override
 		public Mono<Boolean> removeImage(String image) {
 			return Mono.just(false);
 		}

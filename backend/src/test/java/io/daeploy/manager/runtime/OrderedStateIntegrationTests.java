@@ -187,6 +187,16 @@ class OrderedStateIntegrationTests extends ManagerIntegrationTests {
 		}
 
 		@Override
+		public Mono<Boolean> stop(String name, String version, java.time.Duration timeout) {
+			return this.delegate.stop(name, version, timeout);
+		}
+
+		@Override
+		public Mono<ContainerInfo> start(String name, String version) {
+			return this.delegate.start(name, version);
+		}
+
+		@Override
 		public Mono<Boolean> removeImage(String image) {
 			return this.delegate.removeImage(image);
 		}

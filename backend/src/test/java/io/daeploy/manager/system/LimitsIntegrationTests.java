@@ -37,7 +37,7 @@ class LimitsIntegrationTests extends ManagerIntegrationTests {
 
 	@DynamicPropertySource
 	static void smallBudget(DynamicPropertyRegistry registry) {
-		registry.add("daeploy.query-budget", () -> "120");
+		registry.add("daeploy.query-budget", () -> "250");
 	}
 
 	@Test
@@ -51,7 +51,7 @@ class LimitsIntegrationTests extends ManagerIntegrationTests {
 		}
 		// cheap: three rows
 		this.graphQl.document("{ services { name version state } }").executeAndVerify();
-		// an engine call per row: 3 x 50 and more
+		// an engine call per row: 3 x 100 and more
 		assertThat(code(this.graphQl.document("{ services { name inspection { containerId } } }").execute()))
 			.isEqualTo("QUERY_TOO_COSTLY");
 		// on one service it is fine
@@ -74,6 +74,7 @@ class LimitsIntegrationTests extends ManagerIntegrationTests {
 		String huge = "{\"query\":\"{ manager { version } }\",\"variables\":{\"x\":\"" + "x".repeat(2 * 1024 * 1024)
 				+ "\"}}";
 		WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.responseTimeout(Duration.ofSeconds(30))
 			.build()
@@ -133,6 +134,7 @@ class LimitsIntegrationTests extends ManagerIntegrationTests {
 				"--daeploy.allowed-hosts=models.example");
 		try {
 			WebTestClient http = WebTestClient.bindToServer()
+				.responseTimeout(Duration.ofSeconds(30))
 				.baseUrl("http://127.0.0.1:" + TestManagers.port(manager))
 				.build();
 			for (String host : List.of("127.0.0.1", "localhost", "models.example")) {

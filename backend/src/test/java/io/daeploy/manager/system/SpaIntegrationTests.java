@@ -1,5 +1,7 @@
 package io.daeploy.manager.system;
 
+import java.time.Duration;
+
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.proxy.ProxyConnector;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,11 @@ class SpaIntegrationTests extends ManagerIntegrationTests {
 	ProxyConnector proxy;
 
 	private WebTestClient client() {
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		return WebTestClient.bindToServer().responseTimeout(Duration.ofSeconds(30)).baseUrl("http://127.0.0.1:" + this.port).build();
 	}
 
 	private WebTestClient dashboard() {
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.proxy.dashboardPort()).build();
+		return WebTestClient.bindToServer().responseTimeout(Duration.ofSeconds(30)).baseUrl("http://127.0.0.1:" + this.proxy.dashboardPort()).build();
 	}
 
 	@Test

@@ -31,8 +31,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,12 +56,22 @@ import org.apache.commons.logging.LogFactory;
  * forward-auth check as Traefik's, called in process. Mirrored copies use connections of
  * their own with a short timeout and a cap on those in flight, so a slow shadow never
  * delays the main route; their answers are measured, then dropped.
+ * <p>
+ * Everything a client can make it hold is bounded by {@link Limits}: connections in all
+ * and per client address, across both ports (over a cap a new connection is closed at
+ * once), requests pipelined on one connection (reading stops while they wait; a
+ * connection that queues past the cap is closed), the size of a request's line and
+ * headers, and how long a client may take over its headers, pause its body, idle between
+ * requests or leave its answer unread. Nothing is buffered for the shadows before a
+ * request is authorized.
  */
 public final class EmbeddedProxy implements ProxyConnector {
 
 	private static final Log logger = LogFactory.getLog(EmbeddedProxy.class);
 
 	private final Settings settings;
+
+	private final Limits limits;
 
 	private final ForwardAuth auth;
 
@@ -82,13 +92,25 @@ public final class EmbeddedProxy implements ProxyConnector {
 	private Channel dashboard;
 
 	/**
-	 * Creates the proxy; it listens from {@link #start}.
-	 * @param settings listen address and limits
+	 * Creates the proxy with the default {@link Limits}; it listens from {@link #start}.
+	 * @param settings listen address and mirroring
 	 * @param auth the forward-auth check, or {@code null} when auth is off
 	 * @param stats where per-version traffic is recorded
 	 */
 	public EmbeddedProxy(Settings settings, ForwardAuth auth, TrafficStats stats) {
+		this(settings, Limits.DEFAULTS, auth, stats);
+	}
+
+	/**
+	 * Creates the proxy; it listens from {@link #start}.
+	 * @param settings listen address and mirroring
+	 * @param limits what one client may make the proxy hold
+	 * @param auth the forward-auth check, or {@code null} when auth is off
+	 * @param stats where per-version traffic is recorded
+	 */
+	public EmbeddedProxy(Settings settings, Limits limits, ForwardAuth auth, TrafficStats stats) {
 		this.settings = settings;
+		this.limits = limits;
 		this.auth = auth;
 		this.stats = stats;
 		boolean epoll = Epoll.isAvailable();
@@ -108,31 +130,53 @@ public final class EmbeddedProxy implements ProxyConnector {
 			return;
 		}
 		this.manager = new Target(null, manager);
-		this.server = listen(this.settings.httpPort(), Entry.SERVICES);
-		this.dashboard = listen(this.settings.dashboardPort(), Entry.DASHBOARD);
+		int maxConnections = Limits.connectionCap(this.limits.maxConnections(), Admission.descriptorLimit());
+		// one admission for both listeners: they share the process's descriptors
+		Admission admission = new Admission(maxConnections, this.limits.maxConnectionsPerClient());
+		this.server = listen(this.settings.httpPort(), Entry.SERVICES, admission);
+		this.dashboard = listen(this.settings.dashboardPort(), Entry.DASHBOARD, admission);
 		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (services) and :"
-				+ dashboardPort() + " (dashboard); manager at " + manager.getHostString() + ":" + manager.getPort());
+				+ dashboardPort() + " (dashboard); manager at " + manager.getHostString() + ":" + manager.getPort()
+				+ "; at most " + maxConnections + " connections (" + this.limits.maxConnectionsPerClient()
+				+ " per client address), " + this.limits.maxPipelined() + " pipelined requests, timeouts: headers "
+				+ this.limits.headerTimeout().toMillis() + " ms, body " + this.limits.bodyTimeout().toMillis()
+				+ " ms, idle " + this.limits.idleTimeout().toMillis() + " ms, send "
+				+ this.limits.sendTimeout().toMillis() + " ms");
 	}
 
-	private Channel listen(int port, Entry entry) {
+	private Channel listen(int port, Entry entry, Admission admission) {
 		return new ServerBootstrap().group(this.group)
 			.channel(this.serverChannel)
 			.option(ChannelOption.SO_BACKLOG, 1024)
+			.handler(admission)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childHandler(new ChannelInitializer<SocketChannel>() {
 
 				@Override
 				protected void initChannel(SocketChannel channel) {
+					Frontend frontend = new Frontend(EmbeddedProxy.this, entry);
 					channel.pipeline()
-						.addLast(Frontend.CODEC, new HttpServerCodec(8192, 16384, 65536))
-						.addLast(Frontend.KEEP_ALIVE, new HttpServerKeepAliveHandler())
-						.addLast(new Frontend(EmbeddedProxy.this, entry));
+						.addLast(Frontend.WATCH, frontend.readWatch())
+						.addLast(Frontend.CODEC, new HttpServerCodec(requestDecoding()))
+						.addLast(Frontend.KEEP_ALIVE, new KeepAlive())
+						.addLast(frontend);
 				}
 
 			})
 			.bind(this.settings.address(), port)
 			.syncUninterruptibly()
 			.channel();
+	}
+
+	/**
+	 * How requests are read: sizes capped, and any {@code Transfer-Encoding} besides
+	 * {@code chunked} or beside a {@code Content-Length} refused (RFC 9112 §6.1).
+	 */
+	private HttpDecoderConfig requestDecoding() {
+		return new HttpDecoderConfig().setMaxInitialLineLength(this.limits.maxRequestLine())
+			.setMaxHeaderSize(this.limits.maxHeaderSize())
+			.setMaxChunkSize(65536)
+			.setUseRfc9112TransferEncoding(true);
 	}
 
 	@Override
@@ -185,6 +229,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 		return this.settings;
 	}
 
+	Limits limits() {
+		return this.limits;
+	}
+
 	ForwardAuth auth() {
 		return this.auth;
 	}
@@ -223,7 +271,7 @@ public final class EmbeddedProxy implements ProxyConnector {
 	}
 
 	/**
-	 * Listen address and limits.
+	 * Listen address and mirroring.
 	 *
 	 * @param address the address to listen on
 	 * @param httpPort the port of services (0: any free one)
@@ -254,6 +302,71 @@ public final class EmbeddedProxy implements ProxyConnector {
 		 */
 		String header() {
 			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/**
+	 * What one client may make the proxy hold. The defaults suit a small VM and are those
+	 * of {@code DAEPLOY_PROXY_*} (README lists them).
+	 *
+	 * @param maxConnections client connections open at once (lowered at start to what the
+	 * file descriptor limit allows, see {@link #connectionCap})
+	 * @param maxConnectionsPerClient client connections from one address open at once
+	 * @param maxPipelined requests queued behind the one being answered on a connection;
+	 * one more closes the connection
+	 * @param maxHeaderSize the largest header block in bytes (431 beyond)
+	 * @param maxRequestLine the longest request line in bytes (414 beyond)
+	 * @param headerTimeout from the first byte of a request to the end of its headers
+	 * @param bodyTimeout the longest pause between two reads of a request body
+	 * @param idleTimeout how long a connection may wait for its next request
+	 * @param sendTimeout how long a client may leave its answer unread
+	 */
+	public record Limits(int maxConnections, int maxConnectionsPerClient, int maxPipelined, int maxHeaderSize,
+			int maxRequestLine, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
+			Duration sendTimeout) {
+
+		/** The defaults, as {@code DAEPLOY_PROXY_*} has them. */
+		public static final Limits DEFAULTS = new Limits(1024, 256, 16, 16 * 1024, 8 * 1024, Duration.ofSeconds(10),
+				Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+		/** File descriptors kept for everything but proxied connections. */
+		static final int RESERVED_DESCRIPTORS = 256;
+
+		/**
+		 * Checks the limits.
+		 * @throws IllegalArgumentException when a cap or a timeout is not positive
+		 */
+		public Limits {
+			if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxPipelined < 0 || maxHeaderSize < 1
+					|| maxRequestLine < 1) {
+				throw new IllegalArgumentException("Proxy limits must be positive: " + maxConnections + " connections, "
+						+ maxConnectionsPerClient + " per client, " + maxPipelined + " pipelined, " + maxHeaderSize
+						+ " header bytes, " + maxRequestLine + " request line bytes");
+			}
+			for (Duration timeout : new Duration[] { headerTimeout, bodyTimeout, idleTimeout, sendTimeout }) {
+				if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+					throw new IllegalArgumentException("Proxy timeouts must be positive: header " + headerTimeout
+							+ ", body " + bodyTimeout + ", idle " + idleTimeout + ", send " + sendTimeout);
+				}
+			}
+		}
+
+		/**
+		 * The connection cap in force: the configured one, lowered so that every client
+		 * connection can also hold a backend connection and, on the manager's routes, the
+		 * manager's own end of it, within the process's file descriptors.
+		 * @param configured {@link #maxConnections}
+		 * @param descriptorLimit the process's limit, or a negative number when unknown
+		 * @return the cap: the configured one, or what the descriptors allow (at least
+		 * 16)
+		 */
+		static int connectionCap(int configured, long descriptorLimit) {
+			if (descriptorLimit <= 0) {
+				return configured;
+			}
+			long byDescriptors = Math.max(16, (descriptorLimit - RESERVED_DESCRIPTORS) / 3);
+			return (int) Math.min(configured, byDescriptors);
 		}
 
 	}

@@ -33,6 +33,9 @@ final class Exchange {
 	/** Request contents that arrived before the backend connection was ready. */
 	final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
 
+	/** The body bytes in {@link #pending}. */
+	int pendingBytes;
+
 	Channel backend;
 
 	boolean reused;
@@ -56,8 +59,13 @@ final class Exchange {
 
 	private boolean recorded;
 
-	/** The body being collected for the shadows; {@code null} when not mirrored. */
+	/**
+	 * The body collected for the shadows once the request is authorized, grown as it
+	 * arrives; {@code null} before and when not mirrored.
+	 */
 	private ByteBuf mirrorBody;
+
+	private ByteBufAllocator allocator;
 
 	private boolean mirroring;
 
@@ -72,11 +80,12 @@ final class Exchange {
 	}
 
 	/**
-	 * Decides whether this request is mirrored: it is when its route has shadows and its
-	 * body has a declared length within the cap (or there is none), as Traefik's
-	 * {@code maxBodySize}.
+	 * Decides whether this request is to be mirrored: it is when its route has shadows
+	 * and its body has a declared length within the cap (or there is none), as Traefik's
+	 * {@code maxBodySize}. Nothing is reserved: the copy is collected from
+	 * {@link #authorize} on, as the body arrives.
 	 */
-	void prepareMirror(long maxBody, ByteBufAllocator allocator) {
+	void prepareMirror(long maxBody) {
 		if (this.route == null || this.route.shadows().isEmpty()) {
 			return;
 		}
@@ -86,18 +95,35 @@ final class Exchange {
 		}
 		this.mirroring = true;
 		this.mirrorMaxBody = maxBody;
-		this.mirrorBody = this.hasBody ? allocator.buffer((int) length) : null;
+	}
+
+	/**
+	 * The request may go on: from now on its body is collected for the shadows, starting
+	 * with what arrived while forward auth decided.
+	 */
+	void authorize(ByteBufAllocator allocator) {
+		this.authorized = true;
+		this.allocator = allocator;
+		if (this.mirroring) {
+			for (HttpContent content : this.pending) {
+				mirrorAppend(content.content());
+			}
+		}
 	}
 
 	void mirrorAppend(ByteBuf content) {
-		if (this.mirrorBody == null || !content.isReadable()) {
+		if (!this.mirroring || !this.hasBody || !content.isReadable()) {
 			return;
 		}
-		if (this.mirrorBody.readableBytes() + content.readableBytes() > this.mirrorMaxBody) {
+		int held = (this.mirrorBody != null) ? this.mirrorBody.readableBytes() : 0;
+		if (held + (long) content.readableBytes() > this.mirrorMaxBody) {
 			this.mirroring = false;
-			this.mirrorBody.release();
-			this.mirrorBody = null;
+			releaseMirror();
 			return;
+		}
+		if (this.mirrorBody == null) {
+			this.mirrorBody = this.allocator.buffer(content.readableBytes(),
+					(int) Math.min(this.mirrorMaxBody, Integer.MAX_VALUE));
 		}
 		this.mirrorBody.writeBytes(content, content.readerIndex(), content.readableBytes());
 	}
@@ -120,10 +146,7 @@ final class Exchange {
 			Mirror.send(proxy, this.frontend.loop(), shadow, this.request.method(), this.request.uri(), headers,
 					this.mirrorBody);
 		}
-		if (this.mirrorBody != null) {
-			this.mirrorBody.release();
-			this.mirrorBody = null;
-		}
+		releaseMirror();
 	}
 
 	/**
@@ -141,6 +164,7 @@ final class Exchange {
 		while (!this.pending.isEmpty()) {
 			this.pending.poll().release();
 		}
+		this.pendingBytes = 0;
 	}
 
 	/**
@@ -148,6 +172,10 @@ final class Exchange {
 	 */
 	void release() {
 		releasePending();
+		releaseMirror();
+	}
+
+	private void releaseMirror() {
 		if (this.mirrorBody != null) {
 			this.mirrorBody.release();
 			this.mirrorBody = null;

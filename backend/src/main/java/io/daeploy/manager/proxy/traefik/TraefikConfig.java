@@ -113,7 +113,10 @@ public final class TraefikConfig {
 		Map<String, Object> forwardAuth = new LinkedHashMap<>();
 		forwardAuth.put("address", this.settings.managerUrl() + "/auth/verify");
 		forwardAuth.put("trustForwardHeader", true);
-		forwardAuth.put("authResponseHeaders", List.of("X-Daeploy-User"));
+		// Traefik replaces each of these request headers with the auth answer's (or drops
+		// it when the answer has none): /auth/verify answers Authorization and Cookie
+		// without the manager's credentials, so services never receive them
+		forwardAuth.put("authResponseHeaders", List.of("X-Daeploy-User", "Authorization", "Cookie"));
 		middlewares.put(AUTH_MIDDLEWARE, Map.of("forwardAuth", forwardAuth));
 		Map<String, Object> services = Map.of("manager",
 				Map.of("loadBalancer", Map.of("servers", List.of(Map.of("url", this.settings.managerUrl())))));

@@ -82,4 +82,13 @@ class DockerConfiguration {
 						properties.instance(), !properties.managerInContainer(), properties.docker().maxLogStreams()));
 	}
 
+	@Bean(destroyMethod = "close")
+	DockerRuntimeImages runtimeImages(DockerClient dockerClient, Scheduler dockerScheduler,
+			@Qualifier("dockerLogs") Scheduler dockerLogScheduler, DaeployProperties properties) {
+		DockerClientConfig config = config(properties);
+		DockerClient streamClient = DockerClientImpl.getInstance(config, http(config, null));
+		return new DockerRuntimeImages(dockerClient, streamClient, http(config, null), dockerScheduler,
+				dockerLogScheduler, properties.instance());
+	}
+
 }

@@ -48,6 +48,9 @@ final class DockerMappings {
 
 	static final String LABEL_INSTANCE = "daeploy.instance";
 
+	/** The deployment that made a build container or a built image. */
+	static final String LABEL_DEPLOYMENT = io.daeploy.manager.runtime.RuntimeImages.DEPLOYMENT_LABEL;
+
 	static final String LOOPBACK = "127.0.0.1";
 
 	private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");

@@ -3,6 +3,7 @@ package io.daeploy.manager.runtime.docker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,12 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.CreateNetworkCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -39,6 +43,7 @@ import reactor.core.scheduler.Scheduler;
 
 import org.springframework.web.util.UriUtils;
 
+import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_DEPLOYMENT;
 import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_INSTANCE;
 import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_NAME;
 import static io.daeploy.manager.runtime.docker.DockerMappings.LABEL_PORT;
@@ -59,6 +64,9 @@ import static io.daeploy.manager.runtime.docker.DockerMappings.LOOPBACK;
 class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	static final String DEFAULT_INSTANCE = "default";
+
+	/** The bridge driver's option that allows traffic between a network's containers. */
+	static final String NO_ICC = "com.docker.network.bridge.enable_icc";
 
 	private static final Log logger = LogFactory.getLog(DockerRuntimeConnector.class);
 
@@ -175,7 +183,7 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 			throw (response.getStatusCode() == 404) ? new DockerMappings.NotFound(message, null)
 					: new RuntimeFailure(Kind.REFUSED, message, null);
 		}
-		return new LogBody(response, this.logStreams);
+		return new DockerLogBody(response, this.logStreams::release);
 	}
 
 	private static String errorBody(DockerHttpClient.Response response) {
@@ -201,6 +209,35 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 			this.client.removeContainerCmd(containerName(name, version)).withForce(true).exec();
 			return true;
 		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
+	}
+
+	@Override
+	public Mono<Boolean> stop(String name, String version, Duration timeout) {
+		return call(() -> {
+			try {
+				this.client.stopContainerCmd(containerName(name, version))
+					.withTimeout((int) Math.max(0, timeout.toSeconds()))
+					.exec();
+			}
+			catch (NotModifiedException ex) {
+				// it was not running
+			}
+			return true;
+		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
+	}
+
+	@Override
+	public Mono<ContainerInfo> start(String name, String version) {
+		return ensureNetwork().then(call(() -> {
+			String container = containerName(name, version);
+			try {
+				this.client.startContainerCmd(container).exec();
+			}
+			catch (NotModifiedException ex) {
+				// it runs already
+			}
+			return DockerMappings.info(this.client.inspectContainerCmd(container).exec());
+		})).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.empty());
 	}
 
 	@Override
@@ -232,7 +269,7 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	@Override
 	public List<String> reservedLabels() {
-		return List.of(LABEL_TYPE, LABEL_NAME, LABEL_VERSION, LABEL_PORT, LABEL_INSTANCE);
+		return List.of(LABEL_TYPE, LABEL_NAME, LABEL_VERSION, LABEL_PORT, LABEL_INSTANCE, LABEL_DEPLOYMENT);
 	}
 
 	private boolean ours(InspectContainerResponse inspection) {
@@ -302,16 +339,31 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 		}
 		return call(() -> {
 			try {
-				this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
+				Network existing = this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
+				if (this.settings.publishPorts()
+						&& (existing.getOptions() == null || !"false".equals(existing.getOptions().get(NO_ICC)))) {
+					logger.warn("Docker network " + this.settings.network() + " lets its containers reach each other"
+							+ " directly, around the proxy's auth; recreate it (docker network rm, once no service"
+							+ " uses it) for the manager to make it without");
+				}
 			}
 			catch (NotFoundException ex) {
 				try {
-					this.client.createNetworkCmd()
+					CreateNetworkCmd create = this.client.createNetworkCmd()
 						.withName(this.settings.network())
 						.withDriver("bridge")
-						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()))
-						.exec();
-					logger.info("Created Docker network " + this.settings.network());
+						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()));
+					if (this.settings.publishPorts()) {
+						// services reach each other only through the proxy (forward auth,
+						// a
+						// caller the proxy names), never directly on the bridge; the
+						// manager
+						// on the host reaches them through their published ports
+						create.withOptions(Map.of(NO_ICC, "false"));
+					}
+					create.exec();
+					logger.info("Created Docker network " + this.settings.network()
+							+ (this.settings.publishPorts() ? " (no traffic between its containers)" : ""));
 				}
 				catch (ConflictException raced) {
 					// another caller created it meanwhile
@@ -324,49 +376,6 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	private <T> Mono<T> call(Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(this.scheduler).onErrorMap(DockerMappings::translate);
-	}
-
-	/**
-	 * An open log response; closing it ends the read and frees its place.
-	 */
-	private static final class LogBody implements DockerLogStream.Body {
-
-		private final DockerHttpClient.Response response;
-
-		private final Semaphore places;
-
-		private final AtomicBoolean closed = new AtomicBoolean();
-
-		LogBody(DockerHttpClient.Response response, Semaphore places) {
-			this.response = response;
-			this.places = places;
-		}
-
-		@Override
-		public InputStream stream() {
-			return this.response.getBody();
-		}
-
-		@Override
-		public boolean isClosed() {
-			return this.closed.get();
-		}
-
-		@Override
-		public void close() {
-			if (this.closed.compareAndSet(false, true)) {
-				try {
-					this.response.close();
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Closing a Docker log stream failed", ex);
-				}
-				finally {
-					this.places.release();
-				}
-			}
-		}
-
 	}
 
 }

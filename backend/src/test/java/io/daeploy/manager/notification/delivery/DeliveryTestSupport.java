@@ -40,8 +40,9 @@ final class DeliveryTestSupport {
 				new DaeployProperties.Proxy(5080, 5443, 5081, false, "embedded", "127.0.0.1", null,
 						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null,
-				new DaeployProperties.Notification(smtp, webhook), config, java.util.List.of(), 5000,
-				java.util.List.of());
+				new DaeployProperties.Notification(smtp, webhook), config, java.util.List.of(), 10000,
+				java.util.List.of(), new DaeployProperties.Backup(java.time.Duration.ZERO, 7),
+				DaeployProperties.S2i.DEFAULT, 1024, 256, Duration.ofMinutes(30), 2, 3);
 	}
 
 	/**

@@ -53,7 +53,7 @@ class TraefikConfigTests {
 		Map<String, Object> manager = http(files.get("manager.toml"));
 		assertThat(at(manager, "middlewares", "daeploy-auth", "forwardAuth"))
 			.containsEntry("address", "http://127.0.0.1:8080/auth/verify")
-			.containsEntry("authResponseHeaders", List.of("X-Daeploy-User"));
+			.containsEntry("authResponseHeaders", List.of("X-Daeploy-User", "Authorization", "Cookie"));
 		// the manager's router only says which port the request came in on
 		assertThat(at(manager, "routers", "manager")).containsEntry("middlewares", List.of("daeploy-entry-services"));
 		assertThat(at(manager, "routers", "dashboard")).containsEntry("entryPoints", List.of("dashboard"))

@@ -121,7 +121,9 @@ class TraefikProxyTests {
 				new DaeployProperties.Proxy(5080, 5443, 5081, https, "traefik", "0.0.0.0", DataSize.ofMegabytes(1),
 						Duration.ofSeconds(10)),
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
-				DaeployProperties.Config.NONE, List.of(), 5000, List.of());
+				DaeployProperties.Config.NONE, List.of(), 10000, List.of(),
+				new DaeployProperties.Backup(Duration.ZERO, 7), DaeployProperties.S2i.DEFAULT, 1024, 256,
+				Duration.ofMinutes(30), 2, 3);
 	}
 
 	private static List<String> names(Path directory) throws IOException {
