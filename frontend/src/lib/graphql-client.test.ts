@@ -9,7 +9,6 @@ import {
   UNREACHABLE,
   execute,
   isUnreachable,
-  isUnsupported,
   onSessionEnded,
   resetSubscriptions,
   subscribe,
@@ -76,20 +75,6 @@ describe('execute', () => {
 
     expect(ended).toHaveBeenCalledOnce();
     stop();
-  });
-
-  it('recognises a manager that does not know a field the app asks for', () => {
-    const error = new GraphqlRequestError([
-      {
-        message:
-          "Validation error (FieldUndefined@[deployments]) : Field 'deployments' in type 'Query' is undefined",
-        extensions: { classification: 'ValidationError' },
-      },
-    ]);
-    expect(isUnsupported(error)).toBe(true);
-    expect(
-      isUnsupported(new GraphqlRequestError([{ message: 'boom', extensions: { code: 'INTERNAL' } }])),
-    ).toBe(false);
   });
 });
 

@@ -53,22 +53,6 @@ export function isUnreachable(error: unknown): boolean {
   return errorWithCode(error, UNREACHABLE) !== undefined;
 }
 
-/**
- * Whether `error` says the manager does not know a field or type the app asked for: a manager older
- * than this dashboard (for example one without the deploy-from-source API).
- */
-export function isUnsupported(error: unknown): boolean {
-  return (
-    error instanceof GraphqlRequestError &&
-    error.errors.length > 0 &&
-    error.errors.every(
-      (item) =>
-        item.extensions?.classification === 'ValidationError' &&
-        /undefined|unknown|not defined/i.test(item.message),
-    )
-  );
-}
-
 const sessionEndListeners = new Set<() => void>();
 
 /** Calls `listener` when the manager says the caller is not (or no longer) signed in. */

@@ -54,11 +54,7 @@ export function upload(
       }
       const code = typeof body.code === 'string' ? body.code : undefined;
       const message =
-        typeof body.message === 'string'
-          ? body.message
-          : request.status === 404
-            ? 'This manager takes no uploads: it cannot deploy from uploaded sources yet.'
-            : `The upload was refused (HTTP ${request.status}).`;
+        typeof body.message === 'string' ? body.message : `The upload was refused (HTTP ${request.status}).`;
       reject(new UploadError(message, code, request.status));
     };
     signal?.addEventListener('abort', () => request.abort());

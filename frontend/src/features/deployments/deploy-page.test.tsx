@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import type { DeployFromSourceMutation, DeployImageMutation } from '../../gql/graphql';
+import type { DeployServiceMutation } from '../../gql/graphql';
 import { errorResponse, graphqlResponse, sentOperations, stubOperations } from '../../testing/graphql-fetch';
 import { renderPage } from '../../testing/render';
 import { DeployPage } from './deploy-page';
@@ -13,9 +13,9 @@ function deploy() {
   fireEvent.click(screen.getByRole('button', { name: 'Deploy' }));
 }
 
-const deployedImage = () =>
-  graphqlResponse<DeployImageMutation>({
-    data: { deployService: { service: { name: 'iris', version: '1.0.0', state: 'RUNNING' } } },
+const queued = (id: string) => () =>
+  graphqlResponse<DeployServiceMutation>({
+    data: { deployService: { deployment: { id, state: 'QUEUED' } } },
   });
 
 /** An XMLHttpRequest stand-in for `POST /uploads`: records what was sent, answers with an id. */
@@ -76,8 +76,8 @@ describe('DeployPage', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('deploys an image with its environment, secrets marked, then opens the version', async () => {
-    const fetchMock = stubOperations({ DeployImage: deployedImage });
+  it('deploys an image with its environment, secrets marked, then follows the deployment', async () => {
+    const fetchMock = stubOperations({ DeployService: queued('5') });
     const page = renderPage(<DeployPage />);
 
     type('Name', 'iris');
@@ -89,22 +89,22 @@ describe('DeployPage', () => {
     fireEvent.click(screen.getByLabelText('Secret'));
     deploy();
 
-    await waitFor(() => expect(sentOperations(fetchMock, 'DeployImage')).toHaveLength(1));
-    expect(sentOperations(fetchMock, 'DeployImage')[0].body.variables).toEqual({
+    await waitFor(() => expect(sentOperations(fetchMock, 'DeployService')).toHaveLength(1));
+    expect(sentOperations(fetchMock, 'DeployService')[0].body.variables).toEqual({
       input: {
         name: 'iris',
         version: '1.0.0-rc.1',
-        image: 'daeploy-test/busybox:1',
         port: 8000,
         env: [{ name: 'API_KEY', value: 's3cret', secret: true }],
+        source: { image: 'daeploy-test/busybox:1' },
       },
     });
-    await waitFor(() => expect(page.location()).toBe('/services/iris/1.0.0-rc.1'));
+    await waitFor(() => expect(page.location()).toBe('/deployments/5'));
   });
 
   it('puts the manager’s objections on the fields they concern', async () => {
     stubOperations({
-      DeployImage: [
+      DeployService: [
         () => errorResponse('SERVICE_EXISTS', 'iris 1.0.0 is deployed already'),
         () => errorResponse('IMAGE_NOT_FOUND', 'No image nope:1 on the engine'),
       ],
@@ -129,10 +129,7 @@ describe('DeployPage', () => {
   it('packs a chosen folder, uploads it, deploys it as a tar source and opens the deployment', async () => {
     const uploads = stubUploads('up-42');
     const fetchMock = stubOperations({
-      DeployFromSource: () =>
-        graphqlResponse<DeployFromSourceMutation>({
-          data: { deployService: { deployment: { id: '17', state: 'QUEUED' } } },
-        }),
+      DeployService: queued('17'),
     });
     const page = renderPage(<DeployPage />);
     type('Name', 'hello');
@@ -151,7 +148,7 @@ describe('DeployPage', () => {
     expect(uploads[0].url).toBe('/uploads');
     const part = uploads[0].body.get('file') as File;
     expect(part.name).toBe('hello-src.tar.gz');
-    expect(sentOperations(fetchMock, 'DeployFromSource')[0].body.variables).toEqual({
+    expect(sentOperations(fetchMock, 'DeployService')[0].body.variables).toEqual({
       input: {
         name: 'hello',
         version: '2.0.0',
@@ -163,34 +160,23 @@ describe('DeployPage', () => {
     });
   });
 
-  it('deploys a git source, and says plainly when the manager cannot build from source', async () => {
-    const fetchMock = stubOperations({
-      DeployFromSource: () =>
-        graphqlResponse({
-          data: null,
-          errors: [
-            {
-              message:
-                "Validation error (WrongType@[deployService]) : argument 'input.source' with value is undefined",
-              extensions: { classification: 'ValidationError' },
-            },
-          ],
-        }),
-    });
-    renderPage(<DeployPage />);
+  it('deploys a git source with its ref, after checking the URL', async () => {
+    const fetchMock = stubOperations({ DeployService: queued('23') });
+    const page = renderPage(<DeployPage />);
     type('Name', 'model');
     type('Version', '0.1.0');
     fireEvent.click(screen.getByLabelText('Git'));
     type('Repository URL', 'not a url');
     deploy();
     expect(screen.getByText(/Use an http\(s\), git, ssh or file URL/)).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
 
     type('Repository URL', 'https://git.example/model.git');
     type('Ref (optional)', 'v0.1.0');
     deploy();
 
-    expect(await screen.findByText(/cannot deploy from source yet/)).toBeTruthy();
-    expect(sentOperations(fetchMock, 'DeployFromSource')[0].body.variables).toMatchObject({
+    await waitFor(() => expect(page.location()).toBe('/deployments/23'));
+    expect(sentOperations(fetchMock, 'DeployService')[0].body.variables).toMatchObject({
       input: { source: { git: { url: 'https://git.example/model.git', ref: 'v0.1.0' } } },
     });
   });

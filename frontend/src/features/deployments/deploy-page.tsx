@@ -3,14 +3,9 @@ import { useLocation } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { useToast } from '../../components/toaster';
-import {
-  DeployFromSourceDocument,
-  DeployImageDocument,
-  type DeployServiceInput,
-  type DeploySourceInput,
-} from '../../gql/graphql';
-import { GraphqlRequestError, isUnsupported } from '../../lib/graphql-client';
-import { upload, UploadError } from '../../lib/upload';
+import { DeployServiceDocument, type DeployServiceInput, type DeploySourceInput } from '../../gql/graphql';
+import { GraphqlRequestError } from '../../lib/graphql-client';
+import { upload } from '../../lib/upload';
 import { useMutation } from '../../lib/use-mutation';
 import { usePageTitle } from '../../lib/use-page-title';
 import {
@@ -51,15 +46,14 @@ type Errors = Partial<Record<string, string>>;
  * One form for every way to deploy a version: from an image, a git URL and ref, a source folder or
  * its .tar.gz (dropped or picked), a pickled model with its requirements, or an image archive. It
  * checks what the manager checks before sending anything, puts the manager's own objections on
- * their fields, uploads what needs uploading, then opens the deployment (or, for an image, the
- * version).
+ * their fields, uploads what needs uploading, then opens the deployment, which follows the job
+ * (its state and build log) live.
  */
 export function DeployPage() {
   usePageTitle('Deploy');
   const [, navigate] = useLocation();
   const toast = useToast();
-  const deployImage = useMutation(DeployImageDocument);
-  const deploySource = useMutation(DeployFromSourceDocument);
+  const deployService = useMutation(DeployServiceDocument);
   const [kind, setKind] = useState<SourceKind>('image');
   const [values, setValues] = useState({
     name: '',
@@ -144,7 +138,6 @@ export function DeployPage() {
     const input: DeployServiceInput = {
       name: values.name.trim(),
       version: values.version.trim(),
-      image: '',
       port: Number(values.port),
       env: env.map((row) => ({ name: row.name.trim(), value: row.value, secret: row.secret })),
     };
@@ -166,49 +159,28 @@ export function DeployPage() {
     }
 
     try {
-      if (kind === 'image') {
-        input.image = values.image.trim();
-        setProgress('Deploying…');
-        const { data, error } = await deployImage.mutate({ input });
-        if (error) {
-          throw error;
-        }
-        toast({
-          tone: 'ok',
-          title: `Deployed ${input.name} ${input.version}`,
-          description: data?.deployService.service?.state,
-        });
-        navigate(`/services/${input.name}/${input.version}`);
-        return;
-      }
-
-      const source = await sourceInput(kind, values, chosen, setProgress);
-      delete (input as Partial<DeployServiceInput>).image;
-      input.source = source;
-      if (values.builderImage.trim() && kind !== 'imageUpload') {
+      input.source = await sourceInput(kind, values, chosen, setProgress);
+      if (values.builderImage.trim() && kind !== 'image' && kind !== 'imageUpload') {
         input.builderImage = values.builderImage.trim();
       }
       setProgress('Starting the deployment…');
-      const { data, error } = await deploySource.mutate({ input });
+      const { data, error } = await deployService.mutate({ input });
       if (error) {
         throw error;
       }
-      navigate(`/deployments/${data?.deployService.deployment.id}`);
+      const deployment = data?.deployService.deployment;
+      toast({
+        title: `Deploying ${input.name} ${input.version}`,
+        description: `Deployment ${deployment?.id}`,
+      });
+      navigate(`/deployments/${deployment?.id}`);
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
       const fieldErrors = errorsOnFields(error);
       if (fieldErrors) {
         setErrors(fieldErrors);
       }
-      setFailure(
-        isUnsupported(error)
-          ? new Error(
-              'This manager cannot deploy from source yet: it has no deployments API. Deploy an image instead.',
-            )
-          : error instanceof UploadError && error.status === 404
-            ? new Error(error.message)
-            : error,
-      );
+      setFailure(error);
     } finally {
       setProgress(null);
     }
@@ -535,10 +507,13 @@ export function DeployPage() {
 
 async function sourceInput(
   kind: SourceKind,
-  values: { gitUrl: string; gitRef: string; requirements: string },
+  values: { image: string; gitUrl: string; gitRef: string; requirements: string },
   chosen: Chosen | null,
   setProgress: (progress: string) => void,
 ): Promise<DeploySourceInput> {
+  if (kind === 'image') {
+    return { image: values.image.trim() };
+  }
   if (kind === 'git') {
     return {
       git: { url: values.gitUrl.trim(), ...(values.gitRef.trim() ? { ref: values.gitRef.trim() } : {}) },

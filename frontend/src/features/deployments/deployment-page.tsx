@@ -12,7 +12,7 @@ import {
   DeploymentEventsDocument,
   type DeploymentFieldsFragment,
 } from '../../gql/graphql';
-import { isUnsupported, onReconnected } from '../../lib/graphql-client';
+import { onReconnected } from '../../lib/graphql-client';
 import { useMutation } from '../../lib/use-mutation';
 import { useQuery } from '../../lib/use-query';
 import { usePageTitle } from '../../lib/use-page-title';
@@ -58,11 +58,7 @@ export function DeploymentPage({ id }: { id: string }) {
     return (
       <section className="panel">
         <h1 className="panel__title">Deployment {id}</h1>
-        {isUnsupported(query.error) ? (
-          <p className="panel__note">This manager has no deployments API: it deploys images only.</p>
-        ) : (
-          <ErrorMessage title="Could not load the deployment" error={query.error} />
-        )}
+        <ErrorMessage title="Could not load the deployment" error={query.error} />
       </section>
     );
   }

@@ -5,7 +5,6 @@ import { ErrorMessage } from '../../components/error-message';
 import { Pager } from '../../components/pager';
 import { StatusDot } from '../../components/status-dot';
 import { DeploymentsDocument } from '../../gql/graphql';
-import { isUnsupported } from '../../lib/graphql-client';
 import { useQuery } from '../../lib/use-query';
 import { usePageTitle } from '../../lib/use-page-title';
 import { describeDeploymentState } from './deployment-state';
@@ -37,14 +36,7 @@ export function DeploymentsPage() {
           Deploy
         </Link>
       </header>
-      {query.error && !page && isUnsupported(query.error) ? (
-        <p className="panel__note">
-          This manager has no deployments API: it deploys images only, at once.{' '}
-          <Link href="/deploy">Deploy</Link>
-        </p>
-      ) : (
-        query.error && <ErrorMessage title="Could not list the deployments" error={query.error} />
-      )}
+      {query.error && <ErrorMessage title="Could not list the deployments" error={query.error} />}
       {!page ? (
         !query.error && (
           <p className="panel__note" role="status">

@@ -10,7 +10,7 @@ import {
   StartServiceDocument,
   StopServiceDocument,
 } from '../../gql/graphql';
-import { isUnreachable, isUnsupported } from '../../lib/graphql-client';
+import { isUnreachable } from '../../lib/graphql-client';
 import { serviceLink, useManagerInfo } from '../../lib/manager-info';
 import { useMutation } from '../../lib/use-mutation';
 import { useNow } from '../../lib/use-now';
@@ -332,11 +332,7 @@ function LifecycleButtons({
     onError(null);
     const { data, error } = await action();
     if (error) {
-      onError(
-        isUnsupported(error)
-          ? new Error(`This manager cannot ${what.toLowerCase()} a version yet (no deployment jobs).`)
-          : error,
-      );
+      onError(error);
       return;
     }
     toast({
