@@ -29,11 +29,17 @@ class SpaIntegrationTests extends ManagerIntegrationTests {
 	ProxyConnector proxy;
 
 	private WebTestClient client() {
-		return WebTestClient.bindToServer().responseTimeout(Duration.ofSeconds(30)).baseUrl("http://127.0.0.1:" + this.port).build();
+		return WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build();
 	}
 
 	private WebTestClient dashboard() {
-		return WebTestClient.bindToServer().responseTimeout(Duration.ofSeconds(30)).baseUrl("http://127.0.0.1:" + this.proxy.dashboardPort()).build();
+		return WebTestClient.bindToServer()
+			.responseTimeout(Duration.ofSeconds(30))
+			.baseUrl("http://127.0.0.1:" + this.proxy.dashboardPort())
+			.build();
 	}
 
 	@Test
