@@ -48,14 +48,14 @@ class PrivateDockerEngineTests {
 				String network = docker.createNetworkCmd()
 					.withName("daeploy-test-private")
 					.withDriver("bridge")
-					.withLabels(Map.of("daeploy.test", "true"))
+					.withLabels(Map.of("test.daeploy", "true"))
 					.exec()
 					.getId();
 				bridge = "br-" + network.substring(0, 12);
 				assertThat(shared.listNetworksCmd().withNameFilter("daeploy-test-private").exec()).isEmpty();
 				container = docker.createContainerCmd(TestImages.BUSYBOX)
 					.withName("daeploy-test-private-httpd")
-					.withLabels(Map.of("daeploy.test", "true"))
+					.withLabels(Map.of("test.daeploy", "true"))
 					.withExposedPorts(HTTP)
 					// httpd is PID 1 and ignores SIGTERM: without this each engine stop
 					// waits 10 s

@@ -17,6 +17,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
@@ -31,6 +32,9 @@ import org.springframework.core.Ordered;
  * configures logging so start-up lines are kept too. One per process.
  */
 public final class ManagerLogRing extends AppenderBase<ILoggingEvent> {
+
+	/** Events a subscriber's delivery holds beyond its buffer. */
+	private static final int DELIVERY_PREFETCH = 32;
 
 	static final int CAPACITY = 10_000;
 
@@ -119,7 +123,9 @@ public final class ManagerLogRing extends AppenderBase<ILoggingEvent> {
 			}
 			sink.onDispose(following);
 		}).onBackpressureBuffer(CAPACITY, (dropped) -> {
-		}, BufferOverflowStrategy.DROP_OLDEST);
+		}, BufferOverflowStrategy.DROP_OLDEST)
+			// subscribers' GraphQL executions never run on the thread that logged
+			.publishOn(Schedulers.parallel(), DELIVERY_PREFETCH);
 	}
 
 	/**

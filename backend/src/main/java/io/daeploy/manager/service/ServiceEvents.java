@@ -13,6 +13,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ServiceEvents {
+
+	/** Events a subscriber's delivery holds beyond its buffer. */
+	private static final int DELIVERY_PREFETCH = 32;
 
 	private static final Log logger = LogFactory.getLog(ServiceEvents.class);
 
@@ -68,7 +72,10 @@ public class ServiceEvents {
 		return this.events.asFlux()
 			.filter((event) -> name == null || event.name().equals(name))
 			.onBackpressureBuffer(SUBSCRIBER_BUFFER, (dropped) -> {
-			}, BufferOverflowStrategy.ERROR);
+			}, BufferOverflowStrategy.ERROR)
+			// each subscriber's GraphQL execution runs off the thread that made the
+			// change
+			.publishOn(Schedulers.parallel(), DELIVERY_PREFETCH);
 	}
 
 	private synchronized void stored(ServiceStore.Change change) {

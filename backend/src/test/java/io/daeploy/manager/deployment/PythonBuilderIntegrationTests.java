@@ -97,7 +97,7 @@ class PythonBuilderIntegrationTests extends DeploymentTestBase {
 	@Order(2)
 	void aPickledModelAnswersPredict() throws Exception {
 		Path out = Files.createDirectories(this.temp.resolve("model"));
-		DeployFromSourceIntegrationTests.docker("run", "--rm", "--label", "daeploy.test=pickle", "-v", out + ":/out",
+		DeployFromSourceIntegrationTests.docker("run", "--rm", "--label", "test.daeploy=pickle", "-v", out + ":/out",
 				TestImages.PYTHON, "python3", "-c", """
 						import pickle
 						import pandas

@@ -88,7 +88,12 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 
 	private static final long SEED = Long.getLong("daeploy.hostile.seed", new SecureRandom().nextLong());
 
-	private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("daeploy.hostile.seconds", 180));
+	/**
+	 * The most the suite may take. It ends as soon as it has sent its requests (about
+	 * 2 minutes on a quiet 2-core machine); the budget is for a machine other jobs keep
+	 * busy, where 3 minutes were seen to send only two thirds of them.
+	 */
+	private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("daeploy.hostile.seconds", 480));
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -508,7 +513,8 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 				if (answer.status() == Answer.TIMED_OUT) {
 					violation("the proxy neither answered nor closed within " + PROXY_TIMEOUT, answer);
 				}
-				else if (answer.status() >= 500 && !(target == proxyPort() && documentedProxy5xx(junk.bytes()))) {
+				else if (answer.status() >= 500 && !(target == proxyPort() && documentedProxy5xx(junk.bytes()))
+						&& !(answer.status() == 505 && unsupportedVersion(junk.bytes()))) {
 					violation("proxy 5xx", answer);
 				}
 			}
@@ -709,6 +715,17 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 	private static boolean documentedProxy5xx(byte[] request) {
 		// any request of the connection (pipelined ones too) that names a service route
 		return new String(request, StandardCharsets.ISO_8859_1).contains(" /services/hostile_");
+	}
+
+	/**
+	 * A request line naming an HTTP version the proxy does not speak (it speaks 1.0 and
+	 * 1.1), which it answers 505 as RFC 9110 says (README, "The proxy's limits").
+	 */
+	private static boolean unsupportedVersion(byte[] request) {
+		String text = new String(request, StandardCharsets.ISO_8859_1);
+		int end = text.indexOf("\r\n");
+		String line = (end >= 0) ? text.substring(0, end) : text;
+		return !line.endsWith(" HTTP/1.1") && !line.endsWith(" HTTP/1.0");
 	}
 
 	/**

@@ -22,6 +22,7 @@ import io.daeploy.manager.TestImages;
 import io.daeploy.manager.auth.TokenService;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,9 @@ import org.springframework.graphql.ResponseError;
 import org.springframework.graphql.test.tester.GraphQlTester;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +99,37 @@ class NotificationIntegrationTests extends ManagerIntegrationTests {
 		assertThat(page(Map.of("serviceName", service)).get("notifications"))
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
 			.hasSize(6);
+	}
+
+	@Test
+	void aSubscriberStuckInItsDeliveryHoldsNoRaiseUp() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Disposable stuck = this.notifications.raised().doOnNext((notification) -> {
+			entered.countDown();
+			try {
+				release.await(60, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		})
+			.contextWrite(ReactiveSecurityContextHolder.withAuthentication(UsernamePasswordAuthenticationToken
+				.authenticated("admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN")))))
+			.subscribe();
+		try {
+			String service = unique("stuck");
+			raise(this.graphQl, input(service, "the subscriber sticks in this one"));
+			assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+			// were deliveries made on the raising thread, this raise would wait for the
+			// stuck subscriber (and time out)
+			assertThat(raise(this.graphQl, input(service, "raised all the same"))).containsEntry("message",
+					"raised all the same");
+		}
+		finally {
+			release.countDown();
+			stuck.dispose();
+		}
 	}
 
 	@Test

@@ -94,9 +94,11 @@ class EmbeddedProxyCredentialsTests {
 			}
 		}
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> shadow.received.size() == 2);
+		// mirrored copies travel on connections of their own: the shadow may see them in
+		// either order
 		for (RawHttp.Backend version : List.of(main, shadow)) {
-			assertThat(version.received.get(0).header("authorization")).containsExactly("Basic dXNlcjpwYXNzd29yZA==");
-			assertThat(version.received.get(1).header("authorization")).containsExactly("Bearer token-of-the-service");
+			assertThat(version.received.stream().flatMap((request) -> request.header("authorization").stream()))
+				.containsExactlyInAnyOrder("Basic dXNlcjpwYXNzd29yZA==", "Bearer token-of-the-service");
 		}
 	}
 
