@@ -89,8 +89,8 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 	private static final long SEED = Long.getLong("daeploy.hostile.seed", new SecureRandom().nextLong());
 
 	/**
-	 * The most the suite may take. It ends as soon as it has sent its requests (about
-	 * 2 minutes on a quiet 2-core machine); the budget is for a machine other jobs keep
+	 * The most the suite may take. It ends as soon as it has sent its requests (about 2
+	 * minutes on a quiet 2-core machine); the budget is for a machine other jobs keep
 	 * busy, where 3 minutes were seen to send only two thirds of them.
 	 */
 	private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("daeploy.hostile.seconds", 480));
