@@ -100,6 +100,9 @@ test("a USER's service page cannot ride an ADMIN's session", async () => {
     { source: pages, target: "/www", readOnly: true },
   ]);
 
+  // a fresh browser session (the first test signed in already; the dashboard's sign-in page then
+  // goes straight on to the dashboard)
+  await browser.clearCookies();
   const page = await browser.newPage();
   // the admin signs in to the dashboard...
   await page.goto(`${manager.dashboardOrigin}/auth/login`);

@@ -1,46 +1,54 @@
 import type { ReactNode } from 'react';
+import { Link } from 'wouter';
 import { StatusDot } from '../components/status-dot';
-import type { SessionQuery } from '../gql/graphql';
+import type { RuntimeQuery } from '../gql/graphql';
+import { useManagerVersion } from './use-manager-version';
 
-type Runtime = SessionQuery['runtime'];
+type Runtime = RuntimeQuery['runtime'];
 
 interface AppHeaderProps {
-  /** The manager's version, once known. */
+  /** The manager's version, when known outside the manager provider. */
   version?: string;
-  /**
-   * The container runtime's status; left out where the caller may not read it (signed out).
-   * `error` means the manager could not be asked.
-   */
-  runtime?: { data?: Runtime; error?: Error };
-  /** The account area: who is signed in and the sign-in or sign-out button. */
+  /** Whether the manager answers; when it does not, nothing here claims the engine is fine. */
+  reachable?: boolean;
+  /** The container engine's status, where the caller may read it. */
+  runtime?: Runtime;
+  runtimeError?: Error;
+  /** The notifications badge and the account menu. */
   children?: ReactNode;
 }
 
-/** The wordmark, the manager's version, whether its container runtime answers, and the account area. */
-export function AppHeader({ version, runtime, children }: AppHeaderProps) {
+/** The wordmark, the manager's version, the engine's status, and the account area. */
+export function AppHeader({ version, reachable = true, runtime, runtimeError, children }: AppHeaderProps) {
+  const known = useManagerVersion();
+  const shownVersion = version ?? known;
   return (
     <header className="app-header">
       <div className="app-header__brand">
-        <span className="app-header__wordmark">
+        <Link href="/" className="app-header__wordmark" aria-label="Daeploy: services">
           <span className="app-header__mark" aria-hidden="true" />
-          Daeploy
-        </span>
-        {version && <span className="app-header__version">Manager {version}</span>}
+          <span aria-hidden="true">
+            dae<b>ploy</b>
+          </span>
+        </Link>
+        {shownVersion && (
+          <span className="app-header__version">
+            manager <b>v{shownVersion}</b>
+          </span>
+        )}
       </div>
       <div className="app-header__end">
-        {runtime && (
-          <div className="app-header__runtime" role="status">
-            {runtime.data ? (
-              <RuntimeStatus runtime={runtime.data} />
-            ) : runtime.error ? (
-              <span title={runtime.error.message}>
-                <StatusDot tone="crit" label="Manager unreachable" />
-              </span>
-            ) : (
-              <StatusDot tone="muted" label="Connecting…" />
-            )}
-          </div>
-        )}
+        <div className="app-header__runtime" role="status">
+          {!reachable ? (
+            <StatusDot tone="crit" label="Manager unreachable" />
+          ) : runtime ? (
+            <RuntimeStatus runtime={runtime} />
+          ) : runtimeError ? (
+            <StatusDot tone="muted" label="Engine status unknown" />
+          ) : children ? (
+            <StatusDot tone="muted" label="Connecting…" />
+          ) : null}
+        </div>
         {children && <div className="app-header__account">{children}</div>}
       </div>
     </header>
@@ -53,10 +61,5 @@ function RuntimeStatus({ runtime }: { runtime: Runtime }) {
     const label = [name, runtime.version].filter(Boolean).join(' ');
     return <StatusDot tone="ok" label={`${label} · connected`} />;
   }
-  return (
-    <span className="app-header__warning">
-      <StatusDot tone="warn" label={`${name} unavailable`} />
-      {runtime.message && <span className="app-header__message">{runtime.message}</span>}
-    </span>
-  );
+  return <StatusDot tone="warn" label={`${name} unavailable`} />;
 }

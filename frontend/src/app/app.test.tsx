@@ -1,238 +1,169 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type {
-  LoginMutation,
-  LogoutMutation,
-  ManagerQuery,
-  Role,
-  ServicesQuery,
-  SessionQuery,
-  TokensQuery,
-  UsersQuery,
-} from '../gql/graphql';
-import { TOKEN_KEY, EXPIRES_AT_KEY, startSession } from '../lib/session';
+import type { ManagerQuery, RuntimeQuery, ServicesQuery, ViewerQuery } from '../gql/graphql';
 import {
   graphqlResponse,
   sentOperations,
+  stubFetch,
   stubOperations,
-  unauthorizedResponse,
   type OperationHandler,
 } from '../testing/graphql-fetch';
 import { App } from './app';
 
-const runtime: SessionQuery['runtime'] = {
-  kind: 'docker',
-  available: true,
-  version: '27.5.1',
-  message: null,
-};
-
-function manager(authEnabled: boolean): OperationHandler {
-  return () =>
+const manager =
+  (authEnabled = true): OperationHandler =>
+  () =>
     graphqlResponse<ManagerQuery>({
-      data: { manager: { version: '0.1.0', hostName: 'localhost', authEnabled } },
+      data: { manager: { version: '0.1.0', authEnabled, proxy: { httpPort: 5080 } } },
     });
-}
 
-function viewer(name: string, role: Role): OperationHandler {
-  return () => graphqlResponse<SessionQuery>({ data: { me: { name, role, tokenKind: 'SESSION' }, runtime } });
-}
+const viewer =
+  (me: ViewerQuery['me']): OperationHandler =>
+  () =>
+    graphqlResponse<ViewerQuery>({ data: { me } });
 
-const anonymousViewer: OperationHandler = () =>
-  graphqlResponse<SessionQuery>({
-    data: { me: { name: 'anonymous', role: 'USER', tokenKind: null }, runtime },
-  });
+const runtime =
+  (available = true): OperationHandler =>
+  () =>
+    graphqlResponse<RuntimeQuery>({
+      data: {
+        runtime: available
+          ? { kind: 'docker', available: true, version: '26.1.5', message: null }
+          : {
+              kind: 'docker',
+              available: false,
+              version: null,
+              message: 'Cannot connect to unix:///var/run/docker.sock',
+            },
+      },
+    });
 
 const noServices: OperationHandler = () => graphqlResponse<ServicesQuery>({ data: { services: [] } });
-const noTokens: OperationHandler = () => graphqlResponse<TokensQuery>({ data: { tokens: [] } });
-const someUsers: OperationHandler = () =>
-  graphqlResponse<UsersQuery>({
-    data: { users: [{ username: 'admin', role: 'ADMIN', createdAt: '2026-11-01T10:00:00Z' }] },
-  });
+const noNotifications: OperationHandler = () =>
+  graphqlResponse({ data: { notifications: { notifications: [], hasMore: false } } });
 
-function navLinks(): string[] {
-  const nav = screen.queryByRole('navigation', { name: 'Sections' });
-  return nav
-    ? within(nav)
-        .getAllByRole('link')
-        .map((link) => link.textContent ?? '')
-    : [];
+const admin: ViewerQuery['me'] = { name: 'admin', role: 'ADMIN', tokenKind: 'SESSION' };
+const alice: ViewerQuery['me'] = { name: 'alice', role: 'USER', tokenKind: 'SESSION' };
+
+function open(path: string) {
+  window.history.replaceState(null, '', path);
+  return render(<App />);
+}
+
+function signedIn(me: ViewerQuery['me'], extra: Record<string, OperationHandler | OperationHandler[]> = {}) {
+  return stubOperations({
+    Manager: manager(),
+    Viewer: viewer(me),
+    Runtime: runtime(),
+    Services: noServices,
+    Notifications: noNotifications,
+    ...extra,
+  });
 }
 
 describe('App', () => {
-  it('asks for a sign-in when auth is on, stores the session token and sends it on the next request', async () => {
-    const fetchMock = stubOperations({
-      Manager: manager(true),
-      Login: () =>
-        graphqlResponse<LoginMutation>({
-          data: {
-            login: {
-              token: 'session-token-1',
-              expiresAt: '2999-12-02T07:00:00Z',
-              user: { username: 'alice', role: 'USER' },
-            },
-          },
-        }),
-      Session: viewer('alice', 'USER'),
-      Services: noServices,
+  it('shows a not-found page for a route that does not exist, not some other page', async () => {
+    signedIn(alice);
+    open('/no/such/page');
+
+    expect(await screen.findByRole('heading', { name: 'No such page' })).toBeTruthy();
+    expect(screen.getByText('/no/such/page')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /^Services/ })).toBeNull();
+  });
+
+  it('loads a deep link straight into its page', async () => {
+    signedIn(alice, {
+      Services: () => graphqlResponse<ServicesQuery>({ data: { services: [] } }),
     });
+    open('/services/hello/1.0.0');
 
-    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'No service “hello”' })).toBeTruthy();
+  });
 
-    await screen.findByRole('heading', { name: 'Sign in' });
-    expect(sentOperations(fetchMock, 'Services')).toHaveLength(0);
+  it('asks to sign in when authentication is on and nobody is, then opens the app', async () => {
+    const fetchMock = signedIn(null, { Viewer: [viewer(null), viewer(alice)] });
+    const login = stubLogin(fetchMock);
+    open('/');
 
-    fireEvent.change(screen.getByLabelText('User name'), { target: { value: 'alice' } });
+    fireEvent.change(await screen.findByLabelText('User name'), { target: { value: 'alice' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
-    await screen.findByRole('heading', { name: /services/i });
-    const [login] = sentOperations(fetchMock, 'Login');
-    expect(login.body.variables).toEqual({ input: { username: 'alice', password: 'correct horse' } });
-    expect(login.headers.has('Authorization')).toBe(false);
-    expect(localStorage.getItem(TOKEN_KEY)).toBe('session-token-1');
-    expect(localStorage.getItem(EXPIRES_AT_KEY)).toBe('2999-12-02T07:00:00Z');
-
-    for (const request of [
-      ...sentOperations(fetchMock, 'Session'),
-      ...sentOperations(fetchMock, 'Services'),
-    ]) {
-      expect(request.headers.get('Authorization')).toBe('Bearer session-token-1');
-    }
-    expect(sentOperations(fetchMock, 'Services')).toHaveLength(1);
-
-    const header = document.querySelector<HTMLElement>('.app-header')!;
-    expect(await within(header).findByText('alice')).toBeTruthy();
-    expect(within(header).getByText('User')).toBeTruthy();
-    expect(within(header).getByRole('button', { name: 'Sign out' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: /^Services/ })).toBeTruthy();
+    expect(login).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Account of alice' })).toBeTruthy();
   });
 
-  it('keeps a stored session across reloads and sends its token', async () => {
-    startSession('stored-token', '2999-01-01T00:00:00Z');
-    const fetchMock = stubOperations({
-      Manager: manager(true),
-      Session: viewer('alice', 'USER'),
-      Services: noServices,
+  it('says the manager does not answer, in the header too, and never that Docker is connected', async () => {
+    stubFetch(() => {
+      throw new TypeError('Failed to fetch');
     });
+    open('/');
 
-    render(<App />);
-
-    expect(await screen.findByText('alice')).toBeTruthy();
-    expect(screen.queryByRole('heading', { name: 'Sign in' })).toBeNull();
-    expect(sentOperations(fetchMock, 'Services')[0].headers.get('Authorization')).toBe('Bearer stored-token');
-    // The public query goes without the token, so a stale one cannot break it.
-    expect(sentOperations(fetchMock, 'Manager')[0].headers.has('Authorization')).toBe(false);
+    expect((await screen.findByRole('alert')).textContent).toContain('The manager does not answer');
+    expect(screen.getByText('Manager unreachable')).toBeTruthy();
+    expect(screen.queryByText(/connected/)).toBeNull();
+    expect(screen.queryByText('No services deployed.')).toBeNull();
   });
 
-  it('drops the token on HTTP 401 and returns to the sign-in page, saying why', async () => {
-    startSession('revoked-token', '2999-01-01T00:00:00Z');
-    stubOperations({
-      Manager: manager(true),
-      Session: unauthorizedResponse,
-      Services: unauthorizedResponse,
-    });
+  it('puts up a banner when the engine does not answer', async () => {
+    signedIn(alice, { Runtime: runtime(false) });
+    open('/');
 
-    render(<App />);
-
-    await screen.findByRole('heading', { name: 'Sign in' });
-    expect(localStorage.getItem(TOKEN_KEY)).toBeNull();
-    expect(localStorage.getItem(EXPIRES_AT_KEY)).toBeNull();
-    expect(screen.getByText('Your session has expired or was revoked. Sign in again.')).toBeTruthy();
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toContain('The docker engine does not answer');
+    expect(banner.textContent).toContain('Cannot connect to unix:///var/run/docker.sock');
+    expect(screen.getByText('Docker unavailable')).toBeTruthy();
+    expect(screen.queryByText(/connected/)).toBeNull();
   });
 
-  it('signs out: calls logout with the token, then forgets it', async () => {
-    startSession('session-token-2', '2999-01-01T00:00:00Z');
-    const fetchMock = stubOperations({
-      Manager: manager(true),
-      Session: viewer('alice', 'USER'),
-      Services: noServices,
-      Logout: () => graphqlResponse<LogoutMutation>({ data: { logout: { revoked: true } } }),
-    });
+  it('shows admins their pages, and tells users those pages are for admins', async () => {
+    signedIn(admin);
+    const { unmount } = open('/');
+    expect(await screen.findByRole('link', { name: 'Users' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Audit log' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Manager log' })).toBeTruthy();
+    expect(await screen.findByText('Docker 26.1.5 · connected')).toBeTruthy();
+    unmount();
 
-    render(<App />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
-
-    await screen.findByRole('heading', { name: 'Sign in' });
-    const [logout] = sentOperations(fetchMock, 'Logout');
-    expect(logout.headers.get('Authorization')).toBe('Bearer session-token-2');
-    expect(localStorage.getItem(TOKEN_KEY)).toBeNull();
-    expect(screen.queryByText('Your session has expired or was revoked. Sign in again.')).toBeNull();
+    signedIn(alice);
+    open('/admin/users');
+    expect(await screen.findByRole('heading', { name: 'Admins only' })).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
   });
 
-  it('hides the Users page from a USER, even when asked for by address', async () => {
-    startSession('user-token', null);
-    window.location.hash = '#/users';
-    const fetchMock = stubOperations({
-      Manager: manager(true),
-      Session: viewer('alice', 'USER'),
-      Services: noServices,
-    });
-
-    render(<App />);
-
-    await screen.findByRole('heading', { name: /services/i });
-    expect(navLinks()).toEqual(['Services', 'Tokens', 'Account']);
-    expect(screen.queryByRole('heading', { name: /users/i })).toBeNull();
-    expect(sentOperations(fetchMock, 'Users')).toHaveLength(0);
-  });
-
-  it('shows the Users page to an ADMIN and switches pages by the section links', async () => {
-    startSession('admin-token', null);
-    const fetchMock = stubOperations({
-      Manager: manager(true),
-      Session: viewer('admin', 'ADMIN'),
-      Services: noServices,
-      Tokens: noTokens,
-      Users: someUsers,
-    });
-
-    render(<App />);
-
-    await waitFor(() => expect(navLinks()).toEqual(['Services', 'Tokens', 'Users', 'Account']));
-    const usersLink = screen.getByRole('link', { name: 'Users' });
-    expect(usersLink.getAttribute('href')).toBe('#/users');
-
-    window.location.hash = '#/users';
-    await screen.findByRole('heading', { name: /^users/i });
-    expect(screen.getByRole('link', { name: 'Users' }).getAttribute('aria-current')).toBe('page');
-    expect(sentOperations(fetchMock, 'Users')[0].headers.get('Authorization')).toBe('Bearer admin-token');
-
-    window.location.hash = '#/tokens';
-    await screen.findByRole('heading', { name: /^api tokens/i });
-    expect(screen.getByRole('link', { name: 'Tokens' }).getAttribute('aria-current')).toBe('page');
-  });
-
-  it('works without a sign-in when auth is off, offering one for user administration', async () => {
+  it('works without signing in when authentication is off, offering a sign-in for admin pages', async () => {
     const fetchMock = stubOperations({
       Manager: manager(false),
-      Session: anonymousViewer,
+      Viewer: viewer({ name: 'anonymous', role: 'USER', tokenKind: null }),
+      Runtime: runtime(),
       Services: noServices,
+      Notifications: noNotifications,
     });
+    open('/');
 
-    render(<App />);
-
-    await screen.findByText('No services deployed.');
-    expect(sentOperations(fetchMock, 'Services')[0].headers.has('Authorization')).toBe(false);
-    expect(navLinks()).toEqual([]);
-    expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
-
-    const signIn = screen.getByRole('link', { name: 'Sign in' });
-    expect(signIn.getAttribute('href')).toBe('#/sign-in');
-    window.location.hash = '#/sign-in';
-
-    await screen.findByRole('heading', { name: 'Sign in' });
-    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    expect(await screen.findByText('No services deployed.')).toBeTruthy();
-  });
-
-  it('says so when the manager cannot be reached', async () => {
-    stubOperations({ Manager: () => new Response('', { status: 503 }) });
-
-    render(<App />);
-
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Could not reach the manager');
-    expect(alert.textContent).toContain('The manager answered with HTTP 503.');
-    expect(screen.getByText('Manager unreachable')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: /^Services/ })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/auth/login');
+    await waitFor(() => expect(sentOperations(fetchMock, 'Services')).toHaveLength(1));
   });
 });
+
+/** Answers `POST /auth/login` with a session, and the rest as `fetchMock` does; returns the sign-ins. */
+function stubLogin(fetchMock: ReturnType<typeof stubOperations>) {
+  const logins: unknown[] = [];
+  const graphql = fetchMock.getMockImplementation()!;
+  fetchMock.mockImplementation(async (input, init) => {
+    if (String(input) === '/auth/login') {
+      logins.push(JSON.parse(String(init?.body)));
+      return new Response(
+        JSON.stringify({ user: { username: 'alice', role: 'USER' }, expiresAt: '2026-12-01T00:00:00Z' }),
+        {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+        },
+      );
+    }
+    return graphql(input, init);
+  });
+  return logins;
+}

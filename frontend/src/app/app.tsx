@@ -1,44 +1,62 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { Router, useLocation, useSearch } from 'wouter';
 import { ErrorMessage } from '../components/error-message';
-import { AccountPage } from '../features/account/account-page';
+import { Toaster } from '../components/toaster';
 import { SignInPage } from '../features/auth/sign-in-page';
-import { SignOutButton } from '../features/auth/sign-out-button';
-import { ServicesList } from '../features/services/services-list';
-import { TokensPage } from '../features/tokens/tokens-page';
-import { UsersPage } from '../features/users/users-page';
-import { ManagerDocument, SessionDocument, type ManagerQuery, type SessionQuery } from '../gql/graphql';
-import { errorWithCode } from '../lib/graphql-client';
-import { clearSessionEnd, endSession, useSession } from '../lib/session';
+import { ManagerDocument, ViewerDocument } from '../gql/graphql';
+import { isUnreachable, onSessionEnded } from '../lib/graphql-client';
+import { ManagerInfoProvider, type ManagerInfo } from '../lib/manager-info';
+import { safeDestination } from '../lib/session';
 import { useQuery } from '../lib/use-query';
 import { AppHeader } from './app-header';
-import { AppNav } from './app-nav';
-import { routeHref, useRoute, type Route } from './use-route';
+import { Workspace } from './workspace';
 
-type Viewer = NonNullable<SessionQuery['me']>;
-
-const ROLE_LABELS: Record<Viewer['role'], string> = { ADMIN: 'Admin', USER: 'User', SERVICE: 'Service' };
+/** The app: the router, toasts, and the manager's facts every page uses. */
+export function App() {
+  return (
+    <Router>
+      <Toaster>
+        <Shell />
+      </Toaster>
+    </Router>
+  );
+}
 
 /**
- * Asks the manager (publicly) whether it enforces authentication, then shows the sign-in page or the
- * workspace. The workspace is rebuilt whenever the session token changes, so every query runs again
- * with the new token.
+ * Asks the manager (publicly) for its version, whether it wants a sign-in, and where services are
+ * reached; keeps asking every few seconds while it does not answer.
  */
-export function App() {
-  const manager = useQuery(ManagerDocument, undefined, { anonymous: true });
-  const session = useSession();
-  const [route, navigate] = useRoute();
-  const info = manager.data?.manager;
+function Shell() {
+  const manager = useQuery(ManagerDocument, undefined);
+  const { refetch } = manager;
+  const failing = manager.error !== undefined && !manager.data;
 
+  useEffect(() => {
+    if (!failing) {
+      return;
+    }
+    const timer = window.setInterval(refetch, 5000);
+    return () => window.clearInterval(timer);
+  }, [failing, refetch]);
+
+  const info = manager.data?.manager;
   if (!info) {
     return (
       <div className="app">
-        <AppHeader runtime={manager.error ? { error: manager.error } : {}} />
-        <main className="app__main">
-          {manager.error ? (
+        <AppHeader reachable={!failing} />
+        <main className="app__main" id="main">
+          {failing && manager.error ? (
             <>
-              <ErrorMessage title="Could not reach the manager" error={manager.error} />
-              <button type="button" className="button" onClick={manager.refetch}>
-                Try again
+              <ErrorMessage
+                title={
+                  isUnreachable(manager.error)
+                    ? 'The manager does not answer. Trying again every few seconds…'
+                    : 'The manager answered with an error'
+                }
+                error={manager.error}
+              />
+              <button type="button" className="button" onClick={refetch}>
+                Try again now
               </button>
             </>
           ) : (
@@ -51,29 +69,98 @@ export function App() {
     );
   }
 
-  // With authentication off, signing in is optional: only for user administration, or after a
-  // session the user had was ended by the manager.
-  const signingIn = !session.token && (info.authEnabled || route === 'sign-in' || session.ended !== null);
-  if (signingIn) {
+  const managerInfo: ManagerInfo = {
+    version: info.version,
+    authEnabled: info.authEnabled,
+    servicesPort: info.proxy.httpPort,
+  };
+  return (
+    <ManagerInfoProvider value={managerInfo}>
+      <Session info={managerInfo} />
+    </ManagerInfoProvider>
+  );
+}
+
+/** Who is signed in (the manager says, from the cookie), and the sign-in page or the workspace. */
+function Session({ info }: { info: ManagerInfo }) {
+  const viewer = useQuery(ViewerDocument);
+  const { refetch } = viewer;
+  const [ended, setEnded] = useState(false);
+  const [location, navigate] = useLocation();
+  const search = useSearch();
+  const me = viewer.data?.me ?? null;
+  const signedIn = me !== null && me.tokenKind !== null && me.tokenKind !== undefined;
+
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        setEnded(true);
+        refetch();
+      }),
+    [refetch],
+  );
+
+  const onSignInPage = location === '/auth/login';
+  const destination = onSignInPage
+    ? safeDestination(new URLSearchParams(search).get('destination'), info.servicesPort)
+    : null;
+
+  const afterSignIn = useCallback(() => {
+    setEnded(false);
+    if (onSignInPage) {
+      // a fresh page for the place the user was going to (a service's URL is another origin)
+      window.location.replace(destination ?? '/');
+    } else {
+      refetch();
+    }
+  }, [onSignInPage, destination, refetch]);
+
+  // signed in already: the sign-in page has nothing to do
+  useEffect(() => {
+    if (onSignInPage && signedIn && !ended) {
+      if (destination && !destination.startsWith('/')) {
+        window.location.replace(destination);
+      } else {
+        navigate(destination ?? '/', { replace: true });
+      }
+    }
+  }, [onSignInPage, signedIn, ended, destination, navigate]);
+
+  if (!viewer.data) {
+    return (
+      <div className="app">
+        <AppHeader version={info.version} reachable={!viewer.error || !isUnreachable(viewer.error)} />
+        <main className="app__main" id="main">
+          {viewer.error ? (
+            <ErrorMessage title="Could not ask the manager who you are" error={viewer.error} />
+          ) : (
+            <p className="panel__note" role="status">
+              Loading…
+            </p>
+          )}
+        </main>
+      </div>
+    );
+  }
+
+  const mustSignIn = (info.authEnabled && !signedIn) || (onSignInPage && !signedIn);
+  if (mustSignIn || (ended && !signedIn)) {
     return (
       <div className="app">
         <AppHeader version={info.version} />
-        <main className="app__main">
+        <main className="app__main" id="main">
           <SignInPage
-            ended={session.ended}
+            ended={ended}
+            destination={destination && !destination.startsWith('/') ? destination : null}
             onCancel={
               info.authEnabled
                 ? undefined
                 : () => {
-                    clearSessionEnd();
-                    navigate('services');
+                    setEnded(false);
+                    navigate('/');
                   }
             }
-            onSignedIn={() => {
-              if (route === 'sign-in') {
-                navigate('services');
-              }
-            }}
+            onSignedIn={afterSignIn}
           />
         </main>
       </div>
@@ -82,105 +169,13 @@ export function App() {
 
   return (
     <Workspace
-      key={session.token ?? 'anonymous'}
-      manager={info}
-      signedIn={session.token !== null}
-      route={route}
-      onUnauthenticated={() => {
-        if (session.token) {
-          endSession('expired', session.token);
-        } else {
-          manager.refetch();
-        }
+      key={signedIn ? `user:${me?.name}` : 'anonymous'}
+      viewer={signedIn ? me : null}
+      onSignedOut={() => {
+        setEnded(false);
+        refetch();
+        navigate('/');
       }}
     />
-  );
-}
-
-interface WorkspaceProps {
-  manager: ManagerQuery['manager'];
-  /** Whether a session token is held; false only when authentication is off and nobody signed in. */
-  signedIn: boolean;
-  route: Route;
-  /** Called when the manager wants a token this workspace does not have. */
-  onUnauthenticated: () => void;
-}
-
-/** The header with runtime status and account, the section links, and the current page. */
-function Workspace({ manager, signedIn, route, onUnauthenticated }: WorkspaceProps) {
-  const session = useQuery(SessionDocument);
-  const me = session.data?.me ?? null;
-  const unauthenticated = errorWithCode(session.error, 'UNAUTHENTICATED') !== undefined;
-
-  useEffect(() => {
-    if (unauthenticated) {
-      onUnauthenticated();
-    }
-    // Only a new answer matters, not a new callback.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [unauthenticated]);
-
-  const routes: Route[] = ['services'];
-  if (signedIn) {
-    routes.push('tokens');
-  }
-  if (me?.role === 'ADMIN') {
-    routes.push('users');
-  }
-  if (signedIn) {
-    routes.push('account');
-  }
-  const page = routes.includes(route) ? route : 'services';
-  // The Users page depends on the role: wait for it rather than show Services for a moment.
-  const waitingForRole = route === 'users' && page !== 'users' && !session.data && !session.error;
-
-  return (
-    <div className="app">
-      <AppHeader version={manager.version} runtime={{ data: session.data?.runtime, error: session.error }}>
-        {signedIn ? (
-          <>
-            {me && <ViewerBadge viewer={me} />}
-            <SignOutButton />
-          </>
-        ) : (
-          <a className="button" href={routeHref('sign-in')}>
-            Sign in
-          </a>
-        )}
-      </AppHeader>
-      {routes.length > 1 && <AppNav routes={routes} current={page} />}
-      <main className="app__main">
-        {waitingForRole ? (
-          <p className="panel__note" role="status">
-            Loading…
-          </p>
-        ) : (
-          <Page page={page} viewer={me} />
-        )}
-      </main>
-    </div>
-  );
-}
-
-function Page({ page, viewer }: { page: Route; viewer: Viewer | null }) {
-  switch (page) {
-    case 'tokens':
-      return <TokensPage />;
-    case 'users':
-      return <UsersPage currentUser={viewer?.name} />;
-    case 'account':
-      return <AccountPage userName={viewer?.name} />;
-    default:
-      return <ServicesList />;
-  }
-}
-
-function ViewerBadge({ viewer }: { viewer: Viewer }) {
-  return (
-    <span className="app-header__viewer">
-      <span className="visually-hidden">Signed in as </span>
-      <span className="app-header__viewer-name">{viewer.name}</span>
-      <span className="app-header__role">{ROLE_LABELS[viewer.role] ?? viewer.role}</span>
-    </span>
   );
 }

@@ -1,117 +1,101 @@
-import { useSyncExternalStore } from 'react';
+import { reportReachable, reportUnreachable } from './connection';
+import { UNREACHABLE_MESSAGE, resetSubscriptions } from './graphql-client';
 
-/** Where the session token and its expiry live, so a reload keeps the user signed in. */
-export const TOKEN_KEY = 'daeploy.token';
-export const EXPIRES_AT_KEY = 'daeploy.tokenExpiresAt';
+/**
+ * The browser session: `POST /auth/login` on the dashboard's own origin sets the httpOnly cookie
+ * `daeploy`, `POST /auth/logout` clears it. The browser sends the cookie with every request the app
+ * makes (GraphQL over HTTP and the WebSocket handshake); the app itself never sees a token, keeps
+ * nothing in storage, and learns who is signed in from `{ me { name role } }`.
+ */
 
-/** Why a session ended without the user signing out: the manager rejected the token or it ran out. */
-export type SessionEnd = 'expired';
-
-export interface Session {
-  /** The bearer token sent with every request, or null when signed out. */
-  token: string | null;
-  /** When the manager said the token stops working (ISO-8601), if known. */
-  expiresAt: string | null;
-  /** Set when the last session ended on its own, so the sign-in page can say why. */
-  ended: SessionEnd | null;
+export interface SignedInUser {
+  username: string;
+  role: string;
 }
 
-const listeners = new Set<() => void>();
-let ended: SessionEnd | null = null;
-let snapshot: Session = { token: null, expiresAt: null, ended: null };
+export type SignInOutcome =
+  | { ok: true; user: SignedInUser; expiresAt: string }
+  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
-function read(key: string): string | null {
+/** Signs in; on success the cookie is set and the subscription socket is reopened with it. */
+export async function signIn(username: string, password: string): Promise<SignInOutcome> {
+  let response: Response;
   try {
-    return window.localStorage.getItem(key);
+    response = await fetch('/auth/login', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
   } catch {
-    return null;
+    reportUnreachable();
+    return { ok: false, code: 'MANAGER_UNREACHABLE', message: UNREACHABLE_MESSAGE };
   }
-}
-
-function write(key: string, value: string | null): void {
+  reportReachable();
+  let body: Record<string, unknown> = {};
   try {
-    if (value === null) {
-      window.localStorage.removeItem(key);
-    } else {
-      window.localStorage.setItem(key, value);
-    }
+    body = (await response.json()) as Record<string, unknown>;
   } catch {
-    // Storage can be unavailable (private windows, disabled cookies); the session then lasts one page.
+    // an answer without JSON: described below by its status
   }
-}
-
-function notify(): void {
-  for (const listener of listeners) {
-    listener();
+  if (response.ok && typeof body.user === 'object' && body.user !== null) {
+    resetSubscriptions();
+    return { ok: true, user: body.user as SignedInUser, expiresAt: String(body.expiresAt ?? '') };
   }
-}
-
-/** The current session, read from localStorage; the same object until something changes. */
-export function getSession(): Session {
-  const token = read(TOKEN_KEY) || null;
-  const expiresAt = token ? read(EXPIRES_AT_KEY) : null;
-  if (snapshot.token !== token || snapshot.expiresAt !== expiresAt || snapshot.ended !== ended) {
-    snapshot = { token, expiresAt, ended };
-  }
-  return snapshot;
-}
-
-/** Calls `listener` whenever the session changes, in this tab or (through storage events) another one. */
-export function subscribeSession(listener: () => void): () => void {
-  const onStorage = (event: StorageEvent) => {
-    if (event.key === null || event.key === TOKEN_KEY || event.key === EXPIRES_AT_KEY) {
-      listener();
-    }
+  const seconds = Number(body.retryAfterSeconds);
+  return {
+    ok: false,
+    code: typeof body.code === 'string' ? body.code : `HTTP_${response.status}`,
+    message:
+      typeof body.message === 'string' ? body.message : `The manager answered with HTTP ${response.status}.`,
+    retryAfterSeconds: Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined,
   };
-  listeners.add(listener);
-  window.addEventListener('storage', onStorage);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('storage', onStorage);
-  };
-}
-
-/** Keeps the session token the manager returned from `login`. */
-export function startSession(token: string, expiresAt: string | null): void {
-  write(TOKEN_KEY, token);
-  write(EXPIRES_AT_KEY, expiresAt);
-  ended = null;
-  notify();
 }
 
 /**
- * Forgets the session token. `reason` tells the sign-in page why; `onlyToken` leaves a newer session
- * alone when an answer to a request made with an older token arrives late.
+ * Signs out: the manager revokes the session and clears the cookie. The socket is closed either
+ * way; the user asked to leave.
  */
-export function endSession(reason: SessionEnd | null = null, onlyToken?: string): void {
-  if (onlyToken !== undefined && read(TOKEN_KEY) !== onlyToken) {
-    return;
-  }
-  write(TOKEN_KEY, null);
-  write(EXPIRES_AT_KEY, null);
-  ended = reason;
-  notify();
-}
-
-/** Forgets why the last session ended, once the user has seen it. */
-export function clearSessionEnd(): void {
-  if (ended !== null) {
-    ended = null;
-    notify();
+export async function signOut(): Promise<void> {
+  try {
+    await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
+  } catch {
+    // the cookie expires on its own; the app forgets the user regardless
+  } finally {
+    resetSubscriptions();
   }
 }
 
-/** The token to send now, or null. A token past its `expiresAt` is dropped instead of sent. */
-export function currentToken(now: number = Date.now()): string | null {
-  const { token, expiresAt } = getSession();
-  if (token && expiresAt && Date.parse(expiresAt) <= now) {
-    endSession('expired', token);
+/**
+ * Where a sign-in may send the browser afterwards (`destination` of `/auth/login?destination=...`):
+ * a path of this dashboard, or a URL on this page's host name at the services' or the dashboard's
+ * port; anything else (another host, `//host`, `javascript:`) is refused, so a link to the sign-in
+ * page cannot send users elsewhere. The manager applies the same rule to its form.
+ */
+export function safeDestination(
+  destination: string | null,
+  servicesPort: number | undefined,
+  location: Location = window.location,
+): string | null {
+  if (!destination || [...destination].some((char) => char < ' ' || char === '\\')) {
     return null;
   }
-  return token;
-}
-
-/** The session, re-rendering the component when the user signs in or out. */
-export function useSession(): Session {
-  return useSyncExternalStore(subscribeSession, getSession);
+  if (destination.startsWith('/') && !destination.startsWith('//')) {
+    return destination;
+  }
+  let url: URL;
+  try {
+    url = new URL(destination);
+  } catch {
+    return null;
+  }
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  const ownPort = location.port ? Number(location.port) : location.protocol === 'https:' ? 443 : 80;
+  const ours =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.hostname === location.hostname &&
+    (port === servicesPort || port === ownPort);
+  return ours ? url.toString() : null;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
-import { execute, type ExecuteOptions } from './graphql-client';
+import { execute } from './graphql-client';
 
 export interface MutationResult<TResult, TVariables> {
   /** Sends the mutation; resolves to its data or to why it failed (also kept in `data` and `error`). */
@@ -29,12 +29,10 @@ interface MutationState<TResult> {
 
 /** Sends a generated mutation document on demand and tracks the call's state. */
 export function useMutation<TResult, TVariables>(
-  document: TypedDocumentString<TResult, TVariables>,
-  options: Omit<ExecuteOptions, 'signal'> = {},
+  mutation: TypedDocumentString<TResult, TVariables>,
 ): MutationResult<TResult, TVariables> {
   const [state, setState] = useState<MutationState<TResult>>({ loading: false });
   const mounted = useRef(true);
-  const anonymous = options.anonymous ?? false;
 
   useEffect(() => {
     mounted.current = true;
@@ -47,7 +45,7 @@ export function useMutation<TResult, TVariables>(
     async (variables: TVariables): Promise<MutationOutcome<TResult>> => {
       setState({ loading: true });
       try {
-        const data = await execute(document, variables, { anonymous });
+        const data = await execute(mutation, variables);
         if (mounted.current) {
           setState({ data, loading: false });
         }
@@ -60,7 +58,7 @@ export function useMutation<TResult, TVariables>(
         return { error };
       }
     },
-    [document, anonymous],
+    [mutation],
   );
 
   const reset = useCallback(() => setState({ loading: false }), []);

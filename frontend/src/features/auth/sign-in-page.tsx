@@ -1,19 +1,18 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
-import { LoginDocument } from '../../gql/graphql';
-import { errorWithCode, type GraphqlError } from '../../lib/graphql-client';
-import { startSession, type SessionEnd } from '../../lib/session';
-import { useMutation } from '../../lib/use-mutation';
+import { signIn, type SignedInUser } from '../../lib/session';
+import { usePageTitle } from '../../lib/use-page-title';
 import './sign-in-page.css';
 
 interface SignInPageProps {
   /** Set when the user's last session ended on its own, to say why they are asked again. */
-  ended?: SessionEnd | null;
+  ended?: boolean;
+  /** Where the sign-in goes on to, said on the page (a service URL the user opened). */
+  destination?: string | null;
   /** Offered when signing in is optional (authentication off): leaves without signing in. */
   onCancel?: () => void;
-  /** Called once the session token is stored. */
-  onSignedIn?: () => void;
+  /** Called once the manager has set the session cookie. */
+  onSignedIn: (user: SignedInUser) => void;
 }
 
 interface FieldErrors {
@@ -21,12 +20,22 @@ interface FieldErrors {
   password?: string;
 }
 
-/** Asks for a user name and password and keeps the session token `login` returns. */
-export function SignInPage({ ended, onCancel, onSignedIn }: SignInPageProps) {
-  const login = useMutation(LoginDocument, { anonymous: true });
+type Failure =
+  | { kind: 'credentials' }
+  | { kind: 'throttled'; seconds?: number }
+  | { kind: 'other'; message: string; code: string };
+
+/**
+ * Asks for a user name and password and signs in at `/auth/login`; the manager answers with the
+ * httpOnly session cookie, which the app never sees.
+ */
+export function SignInPage({ ended = false, destination, onCancel, onSignedIn }: SignInPageProps) {
+  usePageTitle('Sign in');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   useSecondsClock(retryAt, setNow);
@@ -41,35 +50,54 @@ export function SignInPage({ ended, onCancel, onSignedIn }: SignInPageProps) {
       password: password ? undefined : 'Enter your password.',
     };
     setFieldErrors(errors);
-    if (errors.username || errors.password || waitSeconds > 0) {
+    if (errors.username || errors.password || waitSeconds > 0 || busy) {
       return;
     }
-
-    const { data, error } = await login.mutate({ input: { username: username.trim(), password } });
-    if (data) {
-      startSession(data.login.token, data.login.expiresAt);
-      onSignedIn?.();
+    setBusy(true);
+    setFailure(null);
+    const outcome = await signIn(username.trim(), password);
+    setBusy(false);
+    if (outcome.ok) {
+      onSignedIn(outcome.user);
       return;
     }
-    const retryAfter = retryAfterSeconds(errorWithCode(error, 'TOO_MANY_ATTEMPTS'));
+    if (outcome.code === 'INVALID_CREDENTIALS') {
+      setFailure({ kind: 'credentials' });
+    } else if (outcome.code === 'TOO_MANY_ATTEMPTS') {
+      setFailure({ kind: 'throttled', seconds: outcome.retryAfterSeconds });
+    } else {
+      setFailure({ kind: 'other', message: outcome.message, code: outcome.code });
+    }
     const failedAt = Date.now();
     setNow(failedAt);
-    setRetryAt(retryAfter ? failedAt + retryAfter * 1000 : null);
+    setRetryAt(outcome.retryAfterSeconds ? failedAt + outcome.retryAfterSeconds * 1000 : null);
     setPassword('');
     passwordRef.current?.focus();
   };
 
   return (
     <section className="panel sign-in" aria-labelledby="sign-in-heading">
+      <p className="sign-in__brand" aria-hidden="true">
+        <span className="app-header__mark" />
+        <span>
+          dae<b>ploy</b>
+        </span>
+      </p>
       <h1 id="sign-in-heading" className="panel__title sign-in__title">
-        Sign in
+        Sign in to your control plane
       </h1>
-      {ended === 'expired' && (
+      <p className="sign-in__subtitle">Deploy and manage your services from one place.</p>
+      {ended && (
         <p className="notice notice--warn" role="status">
-          Your session has expired or was revoked. Sign in again.
+          Your session has ended (it expired, was revoked, or you signed out elsewhere). Sign in again.
         </p>
       )}
-      {login.error && <SignInError error={login.error} />}
+      {destination && (
+        <p className="sign-in__destination">
+          Then on to <span className="mono">{destination}</span>
+        </p>
+      )}
+      {failure && <SignInError failure={failure} />}
       <form className="form form--stacked" noValidate onSubmit={submit}>
         <Field
           label="User name"
@@ -77,6 +105,7 @@ export function SignInPage({ ended, onCancel, onSignedIn }: SignInPageProps) {
           autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
+          placeholder="admin"
           required
           autoFocus
           value={username}
@@ -95,12 +124,8 @@ export function SignInPage({ ended, onCancel, onSignedIn }: SignInPageProps) {
           onChange={(event) => setPassword(event.target.value)}
         />
         <div className="form__actions">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={login.loading || waitSeconds > 0}
-          >
-            {login.loading ? 'Signing in…' : waitSeconds > 0 ? `Wait ${formatClock(waitSeconds)}` : 'Sign in'}
+          <button type="submit" className="button button--primary" disabled={busy || waitSeconds > 0}>
+            {busy ? 'Signing in…' : waitSeconds > 0 ? `Wait ${formatClock(waitSeconds)}` : 'Sign in'}
           </button>
           {onCancel && (
             <button type="button" className="button" onClick={onCancel}>
@@ -113,32 +138,32 @@ export function SignInPage({ ended, onCancel, onSignedIn }: SignInPageProps) {
   );
 }
 
-function SignInError({ error }: { error: Error }) {
-  if (errorWithCode(error, 'INVALID_CREDENTIALS')) {
+function SignInError({ failure }: { failure: Failure }) {
+  if (failure.kind === 'credentials') {
     return (
       <p className="error-message" role="alert">
         Wrong user name or password.
       </p>
     );
   }
-  const tooMany = errorWithCode(error, 'TOO_MANY_ATTEMPTS');
-  if (tooMany) {
-    // Said once, as the manager gave it: a live region that counted down would be re-read every second.
-    // The disabled button shows the countdown.
-    const seconds = retryAfterSeconds(tooMany);
+  if (failure.kind === 'throttled') {
+    // said once: a live region that counted down would be read out every second; the button counts
     return (
       <p className="error-message" role="alert">
         Too many failed sign-ins.{' '}
-        {seconds ? `Try again in ${formatWait(seconds)}.` : 'Wait a while, then try again.'}
+        {failure.seconds ? `Try again in ${formatWait(failure.seconds)}.` : 'Wait a while, then try again.'}
       </p>
     );
   }
-  return <ErrorMessage title="Could not sign in" error={error} />;
-}
-
-function retryAfterSeconds(error: GraphqlError | undefined): number | undefined {
-  const seconds = Math.ceil(Number(error?.extensions?.retryAfterSeconds));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+  return (
+    <div className="error-message" role="alert">
+      <p className="error-message__title">Could not sign in</p>
+      <p className="error-message__body">
+        {failure.message}
+        <code className="error-message__code">{failure.code}</code>
+      </p>
+    </div>
+  );
 }
 
 /** "1 second", "42 seconds", "3 minutes": how long until the manager takes sign-ins again. */

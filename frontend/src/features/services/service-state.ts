@@ -17,3 +17,9 @@ const STATES: Record<ServiceState, { label: string; tone: Tone }> = {
 export function describeState(state: ServiceState): { label: string; tone: Tone } {
   return STATES[state] ?? { label: state, tone: 'muted' };
 }
+
+/** Sort rank of a state: trouble first, then what runs. */
+export function stateRank(state: ServiceState): number {
+  const tone = describeState(state).tone;
+  return tone === 'crit' ? 0 : tone === 'warn' ? 1 : tone === 'muted' ? 2 : 3;
+}

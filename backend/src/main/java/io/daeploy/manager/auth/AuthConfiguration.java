@@ -161,6 +161,12 @@ class AuthConfiguration {
 						.authenticationEntryPoint(new RefusedTokenEntryPoint()))
 			.authorizeExchange((exchanges) -> {
 				exchanges.pathMatchers(OWN_AUTH_PATHS).permitAll();
+				// the SPA's routes are its shell, which holds no data: a deep link loads
+				// it
+				exchanges.matchers((exchange) -> DashboardPages.isAppRoute(exchange.getRequest())
+						? ServerWebExchangeMatcher.MatchResult.match()
+						: ServerWebExchangeMatcher.MatchResult.notMatch())
+					.permitAll();
 				// GraphQL checks each field itself; `login` and `manager` are public
 				exchanges.matchers(new PathPatternParserServerWebExchangeMatcher("/graphql")).permitAll();
 				if (properties.auth().enabled()) {

@@ -1,7 +1,6 @@
 package io.daeploy.manager.auth;
 
 import java.net.URI;
-import java.util.List;
 
 import io.daeploy.manager.proxy.ProxyConnector;
 import reactor.core.publisher.Mono;
@@ -9,30 +8,22 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Keeps the dashboard's pages on the dashboard's origin: a browser that asks the
- * services' port for the dashboard, GraphiQL or their assets is sent to the dashboard's
- * port, so the dashboard never runs on the origin where services' pages run. API requests
- * (GraphQL with a token, uploads, the SDK's notifications) are answered on either port.
+ * services' port for the dashboard, one of its routes ({@link DashboardPages}), GraphiQL
+ * or their assets is sent to the dashboard's port, so the dashboard never runs on the
+ * origin where services' pages run. API requests (GraphQL with a token, uploads, the
+ * SDK's notifications) are answered on either port.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class DashboardOriginFilter implements WebFilter {
-
-	private static final List<PathPattern> PAGES = List
-		.of("/", "/index.html", "/assets/**", "/favicon.ico", "/graphiql", "/graphiql/**")
-		.stream()
-		.map(PathPatternParser.defaultInstance::parse)
-		.toList();
 
 	private final ObjectProvider<ProxyConnector> proxy;
 
@@ -44,8 +35,7 @@ class DashboardOriginFilter implements WebFilter {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		var request = exchange.getRequest();
 		if (!"services".equals(request.getHeaders().getFirst(BrowserSession.ENTRY))
-				|| (request.getMethod() != HttpMethod.GET && request.getMethod() != HttpMethod.HEAD)
-				|| PAGES.stream().noneMatch((page) -> page.matches(request.getPath().pathWithinApplication()))) {
+				|| !DashboardPages.isPage(request)) {
 			return chain.filter(exchange);
 		}
 		String host = BrowserSession.hostName(request.getHeaders());

@@ -1,5 +1,6 @@
 package io.daeploy.manager.service;
 
+import java.time.Instant;
 import java.util.Map;
 
 import io.daeploy.manager.config.DaeployProperties;
@@ -58,17 +59,22 @@ class ServiceViews {
 	 */
 	ServiceView view(ServiceRecord row, Containers containers) {
 		ServiceState state;
+		Instant since = null;
 		if (!containers.available()) {
 			state = ServiceState.UNKNOWN;
 		}
 		else {
 			ContainerInfo container = containers.byKey().get(ContainerStateCache.key(row.name(), row.version()));
 			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
+			since = (container != null) ? container.changedAt() : null;
 		}
-		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state,
-				this.properties.externalUrl(this.proxy.httpPort()) + "/services/" + row.name() + "_" + row.version()
-						+ "/",
-				row.createdAt());
+		// paths for browsers, which resolve them against the host name they reach the
+		// proxy by; URLs on DAEPLOY_HOST_NAME for everyone else
+		String origin = this.properties.externalUrl(this.proxy.httpPort());
+		String path = "/services/" + row.name() + "_" + row.version() + "/";
+		String servicePath = row.main() ? "/services/" + row.name() + "/" : null;
+		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state, since,
+				origin + path, path, (servicePath != null) ? origin + servicePath : null, servicePath, row.createdAt());
 	}
 
 	/**

@@ -37,7 +37,12 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 			.containsEntry("port", 8000)
 			.containsEntry("main", true)
 			.containsEntry("state", "RUNNING")
-			.containsEntry("url", "http://localhost:" + proxyPort() + "/services/" + name + "_1.0.0/");
+			.containsEntry("url", "http://localhost:" + proxyPort() + "/services/" + name + "_1.0.0/")
+			.containsEntry("path", "/services/" + name + "_1.0.0/")
+			// the first version is main: its service's own route
+			.containsEntry("serviceUrl", "http://localhost:" + proxyPort() + "/services/" + name + "/")
+			.containsEntry("servicePath", "/services/" + name + "/");
+		assertThat(Instant.parse((String) service.get("stateSince"))).isBefore(Instant.now().plusSeconds(1));
 		assertThat(Instant.parse((String) service.get("createdAt"))).isBefore(Instant.now().plusSeconds(1));
 
 		Map<String, Object> inspection = this.graphQl.documentName("serviceInspection")
@@ -82,7 +87,10 @@ class ServiceDeployIntegrationTests extends ManagerIntegrationTests {
 	void laterVersionsOfANameAreShadowsAndListsCarryState() {
 		String name = unique("multi");
 		assertThat(deploy(name, "1.0.0", Map.of())).containsEntry("main", true);
-		assertThat(deploy(name, "1.1.0-rc.1", Map.of())).containsEntry("main", false);
+		assertThat(deploy(name, "1.1.0-rc.1", Map.of())).containsEntry("main", false)
+			.containsEntry("path", "/services/" + name + "_1.1.0-rc.1/")
+			.containsEntry("servicePath", null)
+			.containsEntry("serviceUrl", null);
 
 		List<Map> services = this.graphQl.documentName("services")
 			.variable("name", name)

@@ -1,0 +1,269 @@
+// The dashboard in a real Chromium against a real manager and real containers: signing in on the
+// dashboard port, the services list following the API live, deploying an image from the form and
+// following its deployment, a version's live logs, killing it after confirming, notifications
+// arriving live with the unread badge, and a USER who is shown no admin views.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  startManager,
+  graphql,
+  login,
+  ADMIN_PASSWORD,
+} from "../lib/manager.mjs";
+import { launch, SCREENSHOTS } from "../lib/browser.mjs";
+
+const IMAGE = "daeploy-test/busybox:1";
+const WAIT = { timeout: 60_000 };
+
+let manager;
+let browser;
+let admin;
+let page;
+
+before(async () => {
+  manager = await startManager({ name: "dashboard" });
+  admin = await login(manager, "admin", ADMIN_PASSWORD);
+  browser = await launch();
+  page = await browser.newPage();
+  page.on("pageerror", (error) => console.log("page error:", error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await manager?.stop();
+});
+
+async function api(query, variables = {}, token = admin) {
+  const answer = await graphql(manager, query, variables, token);
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  return answer.data;
+}
+
+function deployViaApi(name, command) {
+  return api(
+    "mutation($input: DeployServiceInput!) { deployService(input: $input) { service { state } } }",
+    {
+      input: {
+        name,
+        version: "1.0.0",
+        image: IMAGE,
+        ...(command ? { command } : {}),
+      },
+    },
+  );
+}
+
+async function signIn(target, username, password) {
+  await target.getByLabel("User name").fill(username);
+  await target.getByLabel("Password").fill(password);
+  await target.getByRole("button", { name: "Sign in" }).click();
+}
+
+function shot(target, name) {
+  return target.screenshot({
+    path: join(SCREENSHOTS, `dashboard-${name}.png`),
+  });
+}
+
+test("an admin signs in on the dashboard port and sees the services list follow the API live", async () => {
+  await page.goto(manager.dashboardOrigin + "/");
+  await page
+    .getByRole("heading", { name: "Sign in to your control plane" })
+    .waitFor(WAIT);
+  await shot(page, "sign-in");
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  await page
+    .getByRole("heading", { name: "Services", exact: true })
+    .waitFor(WAIT);
+  await page.getByText("No services deployed.").waitFor(WAIT);
+  // the session is the httpOnly cookie: nothing for scripts to read or keep
+  assert.equal(await page.evaluate(() => document.cookie), "");
+  const stored = await page.evaluate(() => Object.keys(localStorage));
+  assert.ok(
+    stored.every((key) => key.startsWith("daeploy.notifications.seenAt.")),
+    `localStorage holds ${stored.join(", ")}`,
+  );
+
+  // deployed by a script, not by this page: it appears without a reload
+  const shown = Date.now();
+  await deployViaApi("live_one");
+  const row = page.getByRole("row", { name: /live_one/ });
+  await row.getByText("Running", { exact: true }).waitFor(WAIT);
+  console.log(
+    `figure: a version deployed via the API shown ${Date.now() - shown} ms after the deploy was sent`,
+  );
+  // its link is on this page's own host name and the services' port, never the dashboard's
+  const servicesPort = new URL(manager.servicesOrigin).port;
+  const hrefs = await row
+    .locator("a[href^='http']")
+    .evaluateAll((links) => links.map((link) => link.href));
+  assert.ok(
+    hrefs.includes(`http://localhost:${servicesPort}/services/live_one/`),
+    `links: ${hrefs.join(", ")}`,
+  );
+  assert.ok(hrefs.every((href) => !href.startsWith(manager.dashboardOrigin)));
+  await shot(page, "services");
+});
+
+test("an image deployed from the deploy page is followed to RUNNING", async () => {
+  await page
+    .getByRole("navigation", { name: "Sections" })
+    .getByRole("link", { name: "Deploy", exact: true })
+    .click();
+  await page
+    .getByRole("heading", { name: "Deploy", exact: true })
+    .waitFor(WAIT);
+  await page.getByLabel("Name", { exact: true }).fill("from_form");
+  await page.getByLabel("Version", { exact: true }).fill("1.0.0");
+  await page.getByLabel("Image reference").fill(IMAGE);
+  await shot(page, "deploy");
+  await page.getByRole("button", { name: "Deploy", exact: true }).click();
+
+  await page.waitForURL(/\/deployments\/[^/]+$/, WAIT);
+  await page.getByRole("heading", { name: /Deploy from_form/ }).waitFor(WAIT);
+  await page
+    .locator(".deployment-state")
+    .getByText("Running", { exact: true })
+    .waitFor(WAIT);
+  await shot(page, "deployment");
+  const deployments = await api(
+    "{ deployments(first: 5) { deployments { serviceName state } } }",
+  );
+  assert.deepEqual(deployments.deployments.deployments[0], {
+    serviceName: "from_form",
+    state: "RUNNING",
+  });
+
+  await page.getByRole("link", { name: "Open the version" }).click();
+  await page
+    .getByRole("heading", { name: /from_form/ })
+    .first()
+    .waitFor(WAIT);
+  await page
+    .getByRole("navigation", { name: "Sections" })
+    .getByRole("link", { name: "Services" })
+    .click();
+  await page
+    .getByRole("row", { name: /from_form/ })
+    .getByText("Running", { exact: true })
+    .waitFor(WAIT);
+});
+
+test("a version's page shows the lines its container prints, live, and kills it after asking", async () => {
+  await deployViaApi("chatty", [
+    "sh",
+    "-c",
+    "echo hello-from-e2e; (while true; do echo tick-$(date +%s); sleep 1; done) & exec /bin/busybox httpd -f -p 8000 -h /www",
+  ]);
+  await page.goto(manager.dashboardOrigin + "/services/chatty/1.0.0");
+  const log = page.getByRole("region", { name: "Log of chatty 1.0.0" });
+  await log.getByText("hello-from-e2e").waitFor(WAIT);
+  // and lines printed after the page opened keep coming
+  const first = Number(
+    (
+      await log
+        .getByText(/tick-\d+/)
+        .last()
+        .textContent()
+    ).match(/tick-(\d+)/)[1],
+  );
+  await page.waitForFunction(
+    ([seen]) =>
+      [...document.querySelectorAll("[role=region]")]
+        .flatMap((region) => [...region.textContent.matchAll(/tick-(\d+)/g)])
+        .some((match) => Number(match[1]) > seen + 1),
+    [first],
+    WAIT,
+  );
+  await shot(page, "service");
+
+  await page.getByRole("button", { name: "Kill", exact: true }).click();
+  const dialog = page.getByRole("alertdialog");
+  await dialog.getByText("Kill chatty 1.0.0?").waitFor(WAIT);
+  // asking is not killing
+  let services = await api('{ services(name: "chatty") { version } }');
+  assert.equal(services.services.length, 1);
+  await shot(page, "kill-dialog");
+  await dialog.getByRole("button", { name: "Kill 1.0.0" }).click();
+  await page.waitForURL(manager.dashboardOrigin + "/", WAIT);
+  await page
+    .getByRole("heading", { name: "Services", exact: true })
+    .waitFor(WAIT);
+  services = await api('{ services(name: "chatty") { version } }');
+  assert.deepEqual(services.services, []);
+  assert.equal(await page.getByRole("row", { name: /chatty/ }).count(), 0);
+});
+
+test("notifications arrive live, the badge counts them, and the page lists them newest first", async () => {
+  await page
+    .getByRole("link", { name: "Notifications", exact: true })
+    .first()
+    .waitFor(WAIT);
+  const raise = (message, severity) =>
+    api(
+      "mutation($input: RaiseNotificationInput!) { raiseNotification(input: $input) { notification { id } } }",
+      {
+        input: {
+          message,
+          severity,
+          serviceName: "live_one",
+          serviceVersion: "1.0.0",
+        },
+      },
+    );
+  await raise("disk almost full", "WARNING");
+  await page
+    .getByRole("link", { name: "Notifications, 1 unread" })
+    .waitFor(WAIT);
+  await raise("model drift detected", "CRITICAL");
+  await page
+    .getByRole("link", { name: "Notifications, 2 unread" })
+    .waitFor(WAIT);
+  await shot(page, "badge");
+
+  await page.getByRole("link", { name: "Notifications, 2 unread" }).click();
+  const list = page.getByRole("list", { name: "Notifications, newest first" });
+  await list.getByText("model drift detected").waitFor(WAIT);
+  const items = await list.locator(":scope > li").allTextContents();
+  assert.match(items[0], /model drift detected/);
+  assert.match(items[1], /disk almost full/);
+  await shot(page, "notifications");
+});
+
+test("a USER is shown no admin views", async () => {
+  await api(
+    'mutation { createUser(input: {username: "ursula", password: "ursula-password", role: USER}) { user { username } } }',
+  );
+  const other = await launch();
+  try {
+    const userPage = await other.newPage();
+    await userPage.goto(manager.dashboardOrigin + "/");
+    await signIn(userPage, "ursula", "ursula-password");
+    const nav = userPage.getByRole("navigation", { name: "Sections" });
+    await nav.getByRole("link", { name: "Services" }).waitFor(WAIT);
+    await userPage.getByRole("row", { name: /live_one/ }).waitFor(WAIT);
+    for (const adminOnly of ["Users", "Audit log", "Manager log"]) {
+      assert.equal(
+        await nav.getByRole("link", { name: adminOnly }).count(),
+        0,
+        adminOnly,
+      );
+    }
+    // a deep link to an admin page says it is for admins and shows nothing of it
+    await userPage.goto(manager.dashboardOrigin + "/admin/audit");
+    await userPage.getByRole("heading", { name: "Admins only" }).waitFor(WAIT);
+    await shot(userPage, "user-admin-page");
+    // the admin still sees them
+    const adminNav = page.getByRole("navigation", { name: "Sections" });
+    for (const adminOnly of ["Users", "Audit log", "Manager log"]) {
+      assert.equal(
+        await adminNav.getByRole("link", { name: adminOnly }).count(),
+        1,
+        adminOnly,
+      );
+    }
+  } finally {
+    await other.close();
+  }
+});
