@@ -68,6 +68,12 @@ class AuthConfiguration {
 			"/graphiql", "/graphiql/**", "/healthz" };
 
 	/**
+	 * Spring Boot's health endpoints: public, and read the token when one is sent (an
+	 * admin sees the details).
+	 */
+	private static final String[] HEALTH_PATHS = { "/actuator/health", "/actuator/health/**" };
+
+	/**
 	 * The original's REST notification endpoints, authenticated with a bearer token.
 	 */
 	private static final String[] NOTIFICATION_PATHS = { "/notifications", "/notifications/" };
@@ -161,6 +167,11 @@ class AuthConfiguration {
 						.authenticationEntryPoint(new RefusedTokenEntryPoint()))
 			.authorizeExchange((exchanges) -> {
 				exchanges.pathMatchers(OWN_AUTH_PATHS).permitAll();
+				// liveness and readiness answer anyone (details only for admins); every
+				// other endpoint, e.g. the Prometheus metrics, needs an admin, auth on or
+				// off
+				exchanges.pathMatchers(HEALTH_PATHS).permitAll();
+				exchanges.pathMatchers("/actuator/**").hasRole(Role.ADMIN.name());
 				// GraphQL checks each field itself; `login` and `manager` are public
 				exchanges.matchers(new PathPatternParserServerWebExchangeMatcher("/graphql")).permitAll();
 				if (properties.auth().enabled()) {
