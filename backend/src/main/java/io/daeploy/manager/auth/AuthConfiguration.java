@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -105,11 +106,16 @@ class AuthConfiguration {
 	}
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, OAuth2TokenValidator<Jwt> jwtValidator) {
+	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, OAuth2TokenValidator<Jwt> jwtValidator,
+			ActiveTokens activeTokens) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtSecret)
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
 		decoder.setJwtValidator(jwtValidator);
+		// tokens the original Daeploy issued (DAEPLOY_IMPORT_FROM) have claims of their
+		// own
+		decoder.setClaimSetConverter(
+				new OriginalClaims(MappedJwtClaimSetConverter.withDefaults(java.util.Map.of()), activeTokens));
 		return new CachingJwtDecoder(decoder, jwtValidator);
 	}
 
