@@ -150,6 +150,10 @@ class OriginalImportIntegrationTests {
 			.satisfies((row) -> assertThat(row).containsEntry("name", this.service)
 				.containsEntry("version", "1.0.0")
 				.containsEntry("main", true));
+		// and so for the forward-auth check in front of services
+		assertThat(verify(apiToken)).isEqualTo(200);
+		// the original's login sessions were never stored: they end
+		assertThat(refused(originalSession(secret, "alice"))).isTrue();
 		// so does the service's, until the service's container is replaced
 		assertThat(TestManagers.graphQl(this.manager, serviceToken)
 			.document("{ me { name role } }")
@@ -184,6 +188,7 @@ class OriginalImportIntegrationTests {
 			.entity(String.class)
 			.isEqualTo(apiTokenId);
 		assertThat(refused(apiToken)).isTrue();
+		assertThat(verify(apiToken)).isEqualTo(401);
 
 		// a second start on the same store with DAEPLOY_IMPORT_FROM still set imports
 		// nothing again: a user deleted since stays deleted, a revoked token revoked
@@ -274,6 +279,19 @@ class OriginalImportIntegrationTests {
 			.value() == 401;
 	}
 
+	private int verify(String token) {
+		return org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + TestManagers.port(this.manager))
+			.build()
+			.get()
+			.uri("/auth/verify")
+			.header("Authorization", "Bearer " + token)
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
+	}
+
 	private boolean exists(String container) {
 		try {
 			this.docker.inspectContainerCmd(container).exec();
@@ -288,6 +306,17 @@ class OriginalImportIntegrationTests {
 	private static String originalToken(String secret, String id) throws Exception {
 		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
 				new JWTClaimsSet.Builder().claim("id", id).issueTime(new Date()).build());
+		jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+		return jwt.serialize();
+	}
+
+	/** A login session as the original issued them: {id: user name, iat, exp}. */
+	private static String originalSession(String secret, String username) throws Exception {
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+				new JWTClaimsSet.Builder().claim("id", username)
+					.issueTime(new Date())
+					.expirationTime(new Date(System.currentTimeMillis() + Duration.ofDays(7).toMillis()))
+					.build());
 		jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
 		return jwt.serialize();
 	}
