@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -68,6 +69,12 @@ class AuthConfiguration {
 			"/graphiql", "/graphiql/**", "/healthz" };
 
 	/**
+	 * Spring Boot's health endpoints: public, and read the token when one is sent (an
+	 * admin sees the details).
+	 */
+	private static final String[] HEALTH_PATHS = { "/actuator/health", "/actuator/health/**" };
+
+	/**
 	 * The original's REST notification endpoints, authenticated with a bearer token.
 	 */
 	private static final String[] NOTIFICATION_PATHS = { "/notifications", "/notifications/" };
@@ -99,11 +106,16 @@ class AuthConfiguration {
 	}
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, OAuth2TokenValidator<Jwt> jwtValidator) {
+	ReactiveJwtDecoder jwtDecoder(SecretKey jwtSecret, OAuth2TokenValidator<Jwt> jwtValidator,
+			ActiveTokens activeTokens) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtSecret)
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
 		decoder.setJwtValidator(jwtValidator);
+		// tokens the original Daeploy issued (DAEPLOY_IMPORT_FROM) have claims of their
+		// own
+		decoder.setClaimSetConverter(
+				new OriginalClaims(MappedJwtClaimSetConverter.withDefaults(java.util.Map.of()), activeTokens));
 		return new CachingJwtDecoder(decoder, jwtValidator);
 	}
 
@@ -161,6 +173,11 @@ class AuthConfiguration {
 						.authenticationEntryPoint(new RefusedTokenEntryPoint()))
 			.authorizeExchange((exchanges) -> {
 				exchanges.pathMatchers(OWN_AUTH_PATHS).permitAll();
+				// liveness and readiness answer anyone (details only for admins); every
+				// other endpoint, e.g. the Prometheus metrics, needs an admin, auth on or
+				// off
+				exchanges.pathMatchers(HEALTH_PATHS).permitAll();
+				exchanges.pathMatchers("/actuator/**").hasRole(Role.ADMIN.name());
 				// the SPA's routes are its shell, which holds no data: a deep link loads
 				// it
 				exchanges.matchers((exchange) -> DashboardPages.isAppRoute(exchange.getRequest())

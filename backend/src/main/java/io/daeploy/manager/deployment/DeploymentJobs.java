@@ -74,8 +74,12 @@ class DeploymentJobs {
 
 	private final Path workDirs;
 
+	private final DeploymentMetrics metrics;
+
 	DeploymentJobs(DeploymentStore store, ServiceLifecycle lifecycle, S2iBuilds builds, ImageRetention retention,
-			RuntimeImages images, Uploads uploads, HealthGate gate, DaeployProperties properties) {
+			RuntimeImages images, Uploads uploads, HealthGate gate, DaeployProperties properties,
+			DeploymentMetrics metrics) {
+		this.metrics = metrics;
 		this.store = store;
 		this.lifecycle = lifecycle;
 		this.builds = builds;
@@ -124,6 +128,7 @@ class DeploymentJobs {
 		Mono<ServiceLifecycle.DeployPlan> image = Mono.just(job.plan());
 		if (source.builds()) {
 			image = this.slots.acquire(cancel).flatMap((slot) -> {
+				long buildStart = System.nanoTime();
 				Disposable timer = Mono.delay(this.buildTimeout)
 					.subscribe((tick) -> cancel.cancel("The build took longer than DAEPLOY_BUILD_TIMEOUT ("
 							+ this.buildTimeout.toString().substring(2).toLowerCase() + ")", true));
@@ -132,6 +137,10 @@ class DeploymentJobs {
 					.flatMap((upload) -> source.isBuild() ? build(job, work, upload) : load(job, upload))
 					// STARTING before the slot goes: never more BUILDING than slots
 					.flatMap((plan) -> transition(job, DeploymentState.STARTING).thenReturn(plan))
+					.doOnSuccess((plan) -> this.metrics.built("succeeded", System.nanoTime() - buildStart))
+					.doOnError((ex) -> this.metrics.built(
+							(cancel.isCancelled() && !cancel.isTimedOut()) ? "cancelled" : "failed",
+							System.nanoTime() - buildStart))
 					.doFinally((signal) -> {
 						timer.dispose();
 						slot.release();
@@ -245,8 +254,10 @@ class DeploymentJobs {
 						"Deployment " + current.id() + " cannot go from " + current.state() + " to " + next));
 			}
 			Deployment updated = current.with(next, now());
-			return this.store.update(updated, next.isFinal() ? stored(job) : null)
-				.then(Mono.fromRunnable(() -> job.changed(updated)));
+			return this.store.update(updated, next.isFinal() ? stored(job) : null).then(Mono.fromRunnable(() -> {
+				job.changed(updated);
+				this.metrics.ended(updated);
+			}));
 		});
 	}
 
@@ -314,7 +325,10 @@ class DeploymentJobs {
 			Deployment ended = job.current().failed(end, code, full, now());
 			logger
 				.info("Deployment " + deployment.id() + " of " + name + " " + version + " ended " + end + ": " + full);
-			return this.store.update(ended, stored(job)).then(Mono.fromRunnable(() -> job.changed(ended)));
+			return this.store.update(ended, stored(job)).then(Mono.fromRunnable(() -> {
+				job.changed(ended);
+				this.metrics.ended(ended);
+			}));
 		})));
 	}
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
 import io.daeploy.manager.proxy.traefik.TraefikProxy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,8 +28,8 @@ class ProxyConfiguration {
 	private static final Log logger = LogFactory.getLog(ProxyConfiguration.class);
 
 	@Bean
-	TrafficStats trafficStats() {
-		return new TrafficStats();
+	TrafficStats trafficStats(MeterRegistry registry) {
+		return new TrafficStats(registry);
 	}
 
 	@Bean(destroyMethod = "stop")

@@ -120,6 +120,30 @@ public interface RuntimeConnector {
 	Mono<Boolean> removeImage(String image);
 
 	/**
+	 * Reads a container the original Daeploy made for a service version: named
+	 * {@code daeploy-<name>-<version>}, labelled {@code daeploy.type=service} and by no
+	 * manager of this kind. Its port is the one it exposes, or 0 when it exposes none or
+	 * several.
+	 * @param name service name
+	 * @param version service version
+	 * @return its details, or empty when there is no such container
+	 */
+	default Mono<ContainerDetails> inspectOriginal(String name, String version) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Removes a container the original Daeploy made ({@link #inspectOriginal}), killing
+	 * it if it runs; a container of any manager of this kind is never touched.
+	 * @param name service name
+	 * @param version service version
+	 * @return whether a container was removed
+	 */
+	default Mono<Boolean> removeOriginal(String name, String version) {
+		return Mono.just(false);
+	}
+
+	/**
 	 * The runtime's name of a service version's container.
 	 * @param name service name
 	 * @param version service version

@@ -141,7 +141,11 @@ class ServiceReconciler {
 	 * policy and limits.
 	 */
 	DeploySpec spec(ContainerDetails details) {
-		Set<String> reserved = new HashSet<>(this.runtime.reservedLabels());
+		return spec(details, this.runtime.reservedLabels());
+	}
+
+	static DeploySpec spec(ContainerDetails details, List<String> reservedLabels) {
+		Set<String> reserved = new HashSet<>(reservedLabels);
 		List<DeployRequest.EnvVar> env = details.env()
 			.entrySet()
 			.stream()

@@ -23,6 +23,11 @@ record ServiceRecord(Long id, String name, String version, String image, int por
 				this.createdAt, this.tokenId);
 	}
 
+	ServiceRecord withOptions(int newPort, DeploySpec newSpec) {
+		return new ServiceRecord(this.id, this.name, this.version, this.image, newPort, this.main, newSpec,
+				this.createdAt, this.tokenId);
+	}
+
 	ServiceRecord withTokenId(String newTokenId) {
 		return new ServiceRecord(this.id, this.name, this.version, this.image, this.port, this.main, this.spec,
 				this.createdAt, newTokenId);

@@ -135,6 +135,16 @@ class ServiceStore {
 			.then(Mono.fromRunnable(() -> this.rows.computeIfPresent(id, (key, row) -> row.withTokenId(tokenId))));
 	}
 
+	Mono<Void> updateOptions(long id, int port, DeploySpec spec) {
+		return this.loaded
+			.then(this.db.sql("UPDATE services SET port = :port, spec = :spec WHERE id = :id")
+				.bind("port", port)
+				.bind("spec", this.json.writeValueAsString(spec))
+				.bind("id", id)
+				.then())
+			.then(Mono.fromRunnable(() -> this.rows.computeIfPresent(id, (key, row) -> row.withOptions(port, spec))));
+	}
+
 	Mono<Boolean> delete(String name, String version) {
 		return this.loaded
 			.then(this.db.sql("DELETE FROM services WHERE name = :name AND version = :version")

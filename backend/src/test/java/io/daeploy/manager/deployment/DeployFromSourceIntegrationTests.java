@@ -14,8 +14,12 @@ import io.daeploy.manager.TestImages;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,12 +35,16 @@ class DeployFromSourceIntegrationTests extends DeploymentTestBase {
 	@TempDir
 	Path temp;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void anUploadedFolderIsBuiltRunAndRouted() {
 		String name = unique("tar");
 		String uploadId = upload(tarGz(files("index.html", "hello from source\n", ".s2i/environment",
 				"# for the build and the service\nGREETING = hej\n", "build.sh",
 				"echo \"building with $GREETING\"\necho \"$GREETING\" > /app/greeting.txt\n")), "src.tar.gz");
+		long builtBefore = builds("succeeded");
 		Map<String, Object> deployment = deploy(
 				input(name, "1.0.0", "source", tarSource(uploadId), "builderImage", TestImages.S2I_BUSYBOX));
 		assertThat(deployment.get("state")).isEqualTo("QUEUED");
@@ -49,6 +57,7 @@ class DeployFromSourceIntegrationTests extends DeploymentTestBase {
 		assertThat(get("/services/" + name + "/").body()).isEqualTo("hello from source\n");
 		assertThat(get("/services/" + name + "/greeting.txt").body()).isEqualTo("hej\n");
 		assertThat(buildContainers()).isEmpty();
+		assertThat(builds("succeeded")).isEqualTo(builtBefore + 1);
 		Map<String, Object> service = this.graphQl
 			.document("query($n: String!) { service(name: $n, version: \"1.0.0\") { image state main "
 					+ "inspection { env { name value } } } }")
@@ -228,6 +237,11 @@ class DeployFromSourceIntegrationTests extends DeploymentTestBase {
 
 	static Duration seconds(long seconds) {
 		return Duration.ofSeconds(seconds);
+	}
+
+	private long builds(String outcome) {
+		Timer timer = this.meters.find("daeploy.builds").tag("outcome", outcome).timer();
+		return (timer != null) ? timer.count() : 0;
 	}
 
 }

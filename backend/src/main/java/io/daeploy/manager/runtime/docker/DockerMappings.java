@@ -123,6 +123,21 @@ final class DockerMappings {
 	}
 
 	/**
+	 * The details of a container the original Daeploy made: it has no port label, so its
+	 * port is the one TCP port it exposes (0 when none or several).
+	 */
+	static ContainerDetails originalDetails(InspectContainerResponse inspection) {
+		ContainerDetails details = details(inspection);
+		ExposedPort[] exposed = inspection.getConfig().getExposedPorts();
+		int port = (exposed != null && exposed.length == 1) ? exposed[0].getPort() : 0;
+		return new ContainerDetails(details.id(), details.name(), details.image(), details.imageId(), port,
+				details.state(), details.running(), details.startedAt(), details.finishedAt(), details.exitCode(),
+				details.error(), details.restartCount(), details.oomKilled(), publishedAddress(inspection, port),
+				details.restartPolicy(), details.command(), details.env(), details.labels(), details.volumes(),
+				details.memoryBytes(), details.nanoCpus());
+	}
+
+	/**
 	 * The mounts a container was created with: its binds, host paths and named volumes
 	 * alike, as the manager creates them.
 	 */

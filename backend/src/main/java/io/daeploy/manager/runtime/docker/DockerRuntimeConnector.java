@@ -204,6 +204,39 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 	}
 
 	@Override
+	public Mono<ContainerDetails> inspectOriginal(String name, String version) {
+		return call(() -> this.client.inspectContainerCmd(originalName(name, version)).exec())
+			.filter(DockerRuntimeConnector::original)
+			.map(DockerMappings::originalDetails)
+			.onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.empty());
+	}
+
+	@Override
+	public Mono<Boolean> removeOriginal(String name, String version) {
+		return call(() -> {
+			InspectContainerResponse inspection = this.client.inspectContainerCmd(originalName(name, version)).exec();
+			if (!original(inspection)) {
+				return false;
+			}
+			this.client.removeContainerCmd(inspection.getId()).withForce(true).exec();
+			return true;
+		}).onErrorResume(DockerMappings.NotFound.class, (ex) -> Mono.just(false));
+	}
+
+	private static String originalName(String name, String version) {
+		return "daeploy-" + name + "-" + version;
+	}
+
+	/**
+	 * Whether a container is the original Daeploy's: a service, and no instance label
+	 * (every container a manager of this kind makes has one).
+	 */
+	private static boolean original(InspectContainerResponse inspection) {
+		Map<String, String> labels = inspection.getConfig().getLabels();
+		return labels != null && "service".equals(labels.get(LABEL_TYPE)) && !labels.containsKey(LABEL_INSTANCE);
+	}
+
+	@Override
 	public Mono<Boolean> remove(String name, String version) {
 		return call(() -> {
 			this.client.removeContainerCmd(containerName(name, version)).withForce(true).exec();
