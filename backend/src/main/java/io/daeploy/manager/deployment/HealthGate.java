@@ -1,6 +1,8 @@
 package io.daeploy.manager.deployment;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -125,16 +127,34 @@ class HealthGate {
 				}
 			}).subscribeOn(Schedulers.boundedElastic());
 		}
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + check.path()))
-			.timeout(timeout)
-			.header("User-Agent", "daeploy-health-check")
-			.GET()
-			.build();
-		return Mono.fromFuture(() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+		return Mono
+			.fromCallable(() -> HttpRequest.newBuilder(URI.create("http://" + literal(address) + check.path()))
+				.timeout(timeout)
+				.header("User-Agent", "daeploy-health-check")
+				.GET()
+				.build())
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((request) -> Mono
+				.fromFuture(() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())))
 			.map((response) -> (response.statusCode() >= 200 && response.statusCode() < 400) ? PASSED
 					: "GET " + check.path() + " answered " + response.statusCode())
 			.onErrorResume((ex) -> Mono.just("GET " + check.path() + " failed ("
 					+ ((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()) + ")"));
+	}
+
+	/**
+	 * {@code host:port} with the host as an IP address when {@link URI} would not take it
+	 * for a host: a container's name such as {@code daeploy-hello-1.0.0} (the manager in
+	 * a container), whose last label starts with a digit. Resolves by name, so it blocks.
+	 */
+	static String literal(String address) throws IOException {
+		if (URI.create("http://" + address + "/").getHost() != null) {
+			return address;
+		}
+		int colon = address.lastIndexOf(':');
+		InetAddress ip = InetAddress.getByName(address.substring(0, colon));
+		String host = (ip instanceof Inet6Address) ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+		return host + address.substring(colon);
 	}
 
 	private static String seconds(Duration duration) {

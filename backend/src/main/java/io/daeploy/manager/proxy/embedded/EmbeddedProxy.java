@@ -258,11 +258,25 @@ public final class EmbeddedProxy implements ProxyConnector {
 		return this.routes.get(segment);
 	}
 
-	private static Target target(Backend backend) {
+	static Target target(Backend backend) {
 		URI uri = URI.create(backend.url());
-		int port = (uri.getPort() > 0) ? uri.getPort() : 80;
-		InetSocketAddress address = isLiteral(uri.getHost()) ? new InetSocketAddress(uri.getHost(), port)
-				: InetSocketAddress.createUnresolved(uri.getHost(), port);
+		String host = uri.getHost();
+		int port = uri.getPort();
+		if (host == null && uri.getRawAuthority() != null) {
+			// a container name such as daeploy-hello-1.0.0 (the manager in a container):
+			// its last label starts with a digit, so java.net.URI takes the authority for
+			// a registry name and has no host
+			String authority = uri.getRawAuthority();
+			int colon = authority.lastIndexOf(':');
+			host = (colon > 0) ? authority.substring(0, colon) : authority;
+			port = (colon > 0) ? Integer.parseInt(authority.substring(colon + 1)) : -1;
+		}
+		if (host == null || host.isEmpty()) {
+			throw new IllegalArgumentException("No host in the address of " + backend.key() + ": " + backend.url());
+		}
+		port = (port > 0) ? port : 80;
+		InetSocketAddress address = isLiteral(host) ? new InetSocketAddress(host, port)
+				: InetSocketAddress.createUnresolved(host, port);
 		return new Target(backend.key(), address);
 	}
 

@@ -126,10 +126,13 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	@Override
 	public Flux<ContainerInfo> list() {
-		return call(() -> this.client.listContainersCmd()
+		// the reconciliation at start lists first: a manager in a container joins the
+		// network then, before it routes to the services it finds
+		Mono<Void> network = this.settings.publishPorts() ? Mono.empty() : ensureNetwork();
+		return network.thenMany(call(() -> this.client.listContainersCmd()
 			.withShowAll(true)
 			.withLabelFilter(Map.of(LABEL_TYPE, "service", LABEL_INSTANCE, this.settings.instance()))
-			.exec()).flatMapIterable((containers) -> containers.stream().map(DockerMappings::info).toList());
+			.exec()).flatMapIterable((containers) -> containers.stream().map(DockerMappings::info).toList()));
 	}
 
 	@Override
@@ -371,40 +374,61 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 			return Mono.empty();
 		}
 		return call(() -> {
-			try {
-				Network existing = this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
-				if (this.settings.publishPorts()
-						&& (existing.getOptions() == null || !"false".equals(existing.getOptions().get(NO_ICC)))) {
-					logger.warn("Docker network " + this.settings.network() + " lets its containers reach each other"
-							+ " directly, around the proxy's auth; recreate it (docker network rm, once no service"
-							+ " uses it) for the manager to make it without");
+			// one at a time: engines before 25 take a second network of the same name,
+			// and
+			// the listing and a deploy at start would otherwise race to make it
+			synchronized (this.networkReady) {
+				if (!this.networkReady.get()) {
+					makeNetwork();
 				}
 			}
-			catch (NotFoundException ex) {
-				try {
-					CreateNetworkCmd create = this.client.createNetworkCmd()
-						.withName(this.settings.network())
-						.withDriver("bridge")
-						.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()));
-					if (this.settings.publishPorts()) {
-						// services reach each other only through the proxy (forward auth,
-						// a
-						// caller the proxy names), never directly on the bridge; the
-						// manager
-						// on the host reaches them through their published ports
-						create.withOptions(Map.of(NO_ICC, "false"));
-					}
-					create.exec();
-					logger.info("Created Docker network " + this.settings.network()
-							+ (this.settings.publishPorts() ? " (no traffic between its containers)" : ""));
-				}
-				catch (ConflictException raced) {
-					// another caller created it meanwhile
-				}
-			}
-			this.networkReady.set(true);
 			return true;
 		}).then();
+	}
+
+	private void makeNetwork() {
+		try {
+			Network existing = this.client.inspectNetworkCmd().withNetworkId(this.settings.network()).exec();
+			boolean icc = existing.getOptions() == null || !"false".equals(existing.getOptions().get(NO_ICC));
+			if (this.settings.publishPorts() && icc) {
+				logger.warn("Docker network " + this.settings.network() + " lets its containers reach each other"
+						+ " directly, around the proxy's auth; recreate it (docker network rm, once no service"
+						+ " uses it) for the manager to make it without");
+			}
+			if (!this.settings.publishPorts() && !icc) {
+				logger.error("Docker network " + this.settings.network() + " allows no traffic between its"
+						+ " containers (a manager on the host made it so), but this manager runs in a container"
+						+ " and reaches services over it; recreate it (docker network rm, once no service uses"
+						+ " it) for the manager to make it with");
+			}
+		}
+		catch (NotFoundException ex) {
+			try {
+				CreateNetworkCmd create = this.client.createNetworkCmd()
+					.withName(this.settings.network())
+					.withDriver("bridge")
+					.withCheckDuplicate(true)
+					.withLabels(Map.of(LABEL_TYPE, "network", LABEL_INSTANCE, this.settings.instance()));
+				if (this.settings.publishPorts()) {
+					// services reach each other only through the proxy (forward auth, a
+					// caller the proxy names), never directly on the bridge; the manager
+					// on the host reaches them through their published ports
+					create.withOptions(Map.of(NO_ICC, "false"));
+				}
+				create.exec();
+				logger.info("Created Docker network " + this.settings.network()
+						+ (this.settings.publishPorts() ? " (no traffic between its containers)" : ""));
+			}
+			catch (ConflictException raced) {
+				// another manager created it meanwhile
+			}
+		}
+		if (!this.settings.publishPorts()) {
+			// in its container the manager reaches services by name on the network, and
+			// they reach it as daeploy-manager
+			ManagerContainer.join(this.client, this.settings.network());
+		}
+		this.networkReady.set(true);
 	}
 
 	private <T> Mono<T> call(Callable<T> call) {
