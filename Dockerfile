@@ -56,7 +56,7 @@ FROM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
-ARG HEALTHCHECK_URL=http://127.0.0.1:8080/healthz
+ARG HEALTHCHECK_URL=http://127.0.0.1:8080/actuator/health/readiness
 LABEL org.opencontainers.image.title="Daeploy Manager" \
       org.opencontainers.image.description="Deploys services as Docker containers and routes them behind a proxy" \
       org.opencontainers.image.version="${VERSION}" \
