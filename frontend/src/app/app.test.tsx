@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ManagerQuery, RuntimeQuery, ServicesQuery, ViewerQuery } from '../gql/graphql';
+import type { LicenceQuery, ManagerQuery, RuntimeQuery, ServicesQuery, ViewerQuery } from '../gql/graphql';
 import {
   graphqlResponse,
   sentOperations,
@@ -104,6 +104,31 @@ describe('App', () => {
     expect(screen.getByText('Manager unreachable')).toBeTruthy();
     expect(screen.queryByText(/connected/)).toBeNull();
     expect(screen.queryByText('No services deployed.')).toBeNull();
+  });
+
+  it('shows the licence in the header only when it needs attention', async () => {
+    const licence =
+      (state: LicenceQuery['licence']['state']): OperationHandler =>
+      () =>
+        graphqlResponse<LicenceQuery>({
+          data: { licence: { state, holder: 'ACME Ltd', expiresAt: '2027-01-05T00:00:00Z' } },
+        });
+    signedIn(alice, { Licence: licence('EXPIRED') });
+    const expired = open('/');
+    expect((await screen.findByText(/Licence expired/)).textContent).toContain(
+      'no new deploys, users or tokens',
+    );
+    expired.unmount();
+
+    signedIn(alice, { Licence: licence('EXPIRING') });
+    const expiring = open('/');
+    expect(await screen.findByText('Licence expires 2027-01-05')).toBeTruthy();
+    expiring.unmount();
+
+    signedIn(alice, { Licence: licence('VALID') });
+    open('/');
+    await screen.findByText('No services deployed.');
+    expect(screen.queryByText(/Licence/)).toBeNull();
   });
 
   it('puts up a banner when the engine does not answer', async () => {

@@ -15,7 +15,7 @@ import { ServicePage } from '../features/services/service-page';
 import { ServicesPage } from '../features/services/services-page';
 import { TokensPage } from '../features/tokens/tokens-page';
 import { UsersPage } from '../features/users/users-page';
-import { RuntimeDocument, type ViewerQuery } from '../gql/graphql';
+import { LicenceDocument, RuntimeDocument, type ViewerQuery } from '../gql/graphql';
 import { useManagerReachable } from '../lib/connection';
 import { useQuery } from '../lib/use-query';
 import { AccountMenu } from './account-menu';
@@ -29,6 +29,9 @@ export type Viewer = NonNullable<ViewerQuery['me']>;
 /** How often the header asks whether the container engine answers. */
 export const RUNTIME_POLL_MS = 5000;
 
+/** How often the header asks for the licence's state: it changes by the day, or by an admin's activation. */
+export const LICENCE_POLL_MS = 60_000;
+
 interface WorkspaceProps {
   /** Who is signed in; null when authentication is off and nobody is. */
   viewer: Viewer | null;
@@ -39,6 +42,7 @@ interface WorkspaceProps {
 export function Workspace({ viewer, onSignedOut }: WorkspaceProps) {
   const [location] = useLocation();
   const runtime = useQuery(RuntimeDocument, undefined, { pollInterval: RUNTIME_POLL_MS });
+  const licence = useQuery(LicenceDocument, undefined, { pollInterval: LICENCE_POLL_MS });
   const reachable = useManagerReachable();
   const admin = viewer?.role === 'ADMIN';
 
@@ -65,7 +69,12 @@ export function Workspace({ viewer, onSignedOut }: WorkspaceProps) {
         <a className="skip-link" href="#main">
           Skip to the page
         </a>
-        <AppHeader reachable={reachable} runtime={runtime.data?.runtime} runtimeError={runtime.error}>
+        <AppHeader
+          reachable={reachable}
+          runtime={runtime.data?.runtime}
+          runtimeError={runtime.error}
+          licence={licence.data?.licence}
+        >
           <NotificationsBadge />
           <AccountMenu viewer={viewer} onSignedOut={onSignedOut} />
         </AppHeader>
