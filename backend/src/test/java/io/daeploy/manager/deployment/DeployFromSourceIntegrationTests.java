@@ -132,8 +132,11 @@ class DeployFromSourceIntegrationTests extends DeploymentTestBase {
 			if (version.getValue() != null) {
 				git.put("ref", version.getValue());
 			}
+			// RUNNING once httpd answers: without a health check a busy machine may not
+			// have
+			// it listening yet when the GET below goes out
 			Map<String, Object> deployment = deploy(input(name, version.getKey(), "source", Map.of("git", git),
-					"builderImage", TestImages.S2I_BUSYBOX));
+					"builderImage", TestImages.S2I_BUSYBOX, "healthCheck", Map.of("path", "/", "timeoutSeconds", 60)));
 			Map<String, Object> ended = awaitEnd((String) deployment.get("id"));
 			assertThat(ended.get("state")).as("%s", ended).isEqualTo("RUNNING");
 			assertThat(logText(ended)).contains("Cloning " + url);
