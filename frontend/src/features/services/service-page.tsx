@@ -342,50 +342,46 @@ function LifecycleButtons({
   };
 
   const running = service.state === 'RUNNING' || service.state === 'RESTARTING';
+  const actions = [
+    running
+      ? {
+          label: 'Stop',
+          doing: 'Stopping',
+          send: async () => {
+            const outcome = await stop.mutate(input);
+            return { data: outcome.data?.stopService, error: outcome.error };
+          },
+        }
+      : {
+          label: 'Start',
+          doing: 'Starting',
+          send: async () => {
+            const outcome = await start.mutate(input);
+            return { data: outcome.data?.startService, error: outcome.error };
+          },
+        },
+    {
+      label: 'Restart',
+      doing: 'Restarting',
+      send: async () => {
+        const outcome = await restart.mutate(input);
+        return { data: outcome.data?.restartService, error: outcome.error };
+      },
+    },
+  ];
   return (
     <>
-      {running ? (
+      {actions.map((action) => (
         <button
+          key={action.label}
           type="button"
           className="button"
           disabled={busy}
-          onClick={() =>
-            run('Stopping', async () => {
-              const outcome = await stop.mutate(input);
-              return { data: outcome.data?.stopService, error: outcome.error };
-            })
-          }
+          onClick={() => run(action.doing, action.send)}
         >
-          Stop
+          {action.label}
         </button>
-      ) : (
-        <button
-          type="button"
-          className="button"
-          disabled={busy}
-          onClick={() =>
-            run('Starting', async () => {
-              const outcome = await start.mutate(input);
-              return { data: outcome.data?.startService, error: outcome.error };
-            })
-          }
-        >
-          Start
-        </button>
-      )}
-      <button
-        type="button"
-        className="button"
-        disabled={busy}
-        onClick={() =>
-          run('Restarting', async () => {
-            const outcome = await restart.mutate(input);
-            return { data: outcome.data?.restartService, error: outcome.error };
-          })
-        }
-      >
-        Restart
-      </button>
+      ))}
     </>
   );
 }
