@@ -6,6 +6,8 @@ import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.ContextValue;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
@@ -145,6 +147,8 @@ class AuthController {
 	 * one the proxy added, is the client.
 	 */
 	@Component
+	// outside SharedSubscriptions, which can answer without going further
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	static class ClientAddressInterceptor implements WebGraphQlInterceptor {
 
 		@Override

@@ -13,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -133,6 +135,8 @@ final class GraphQlErrors {
 	}
 
 	@Component
+	// outside SharedSubscriptions, which can answer without going further
+	@Order(Ordered.LOWEST_PRECEDENCE - 1)
 	static class CodeInterceptor implements WebGraphQlInterceptor {
 
 		@Override

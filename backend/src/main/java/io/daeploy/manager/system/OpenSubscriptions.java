@@ -8,6 +8,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
@@ -19,6 +21,8 @@ import org.springframework.stereotype.Component;
  * subscriber to its end, its cancel or its connection's close.
  */
 @Component
+// outside SharedSubscriptions, which can answer without going further
+@Order(Ordered.LOWEST_PRECEDENCE - 1)
 class OpenSubscriptions implements WebGraphQlInterceptor {
 
 	private final AtomicInteger open = new AtomicInteger();
