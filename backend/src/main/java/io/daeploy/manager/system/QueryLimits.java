@@ -20,7 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
@@ -94,27 +96,48 @@ class QueryLimits {
 	}
 
 	/**
-	 * A body larger than the codecs take: 413 with the reason, for GraphQL and REST
-	 * alike.
+	 * Requests the codecs or the routing cannot read, answered with the reason instead of
+	 * a 500: a body larger than the codecs take gets 413 {@code REQUEST_TOO_LARGE}; an
+	 * {@code Accept} or {@code Content-Type} that is no media type (Spring Boot's welcome
+	 * page route on {@code /} parsed {@code Accept: garbage} into a 500, found by the
+	 * hostile-input suite) gets 400 {@code INVALID_INPUT}. For GraphQL and REST alike.
 	 */
 	@Bean
 	@Order(-2)
-	WebExceptionHandler requestTooLarge() {
+	WebExceptionHandler unreadableRequests() {
 		return (exchange, ex) -> {
-			if (!isTooLarge(ex) || exchange.getResponse().isCommitted()) {
+			if (exchange.getResponse().isCommitted()) {
 				return Mono.error(ex);
 			}
-			String body = exchange.getRequest().getPath().value().startsWith("/graphql")
-					? "{\"errors\":[{\"message\":\"The request body is too large\",\"extensions\":{\"code\":\""
-							+ ErrorCode.REQUEST_TOO_LARGE.name() + "\"}}]}"
-					: "{\"detail\":\"The request body is too large\",\"code\":\"" + ErrorCode.REQUEST_TOO_LARGE.name()
-							+ "\"}";
-			exchange.getResponse().setStatusCode(HttpStatus.CONTENT_TOO_LARGE);
-			exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
-			return exchange.getResponse()
-				.writeWith(
-						Mono.just(exchange.getResponse().bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+			if (isTooLarge(ex)) {
+				return answer(exchange, HttpStatus.CONTENT_TOO_LARGE, ErrorCode.REQUEST_TOO_LARGE,
+						"The request body is too large");
+			}
+			if (isInvalidMediaType(ex)) {
+				return answer(exchange, HttpStatus.BAD_REQUEST, ErrorCode.INVALID_INPUT,
+						"The Accept or Content-Type header is not a valid media type");
+			}
+			return Mono.error(ex);
 		};
+	}
+
+	private static Mono<Void> answer(ServerWebExchange exchange, HttpStatus status, ErrorCode code, String message) {
+		String body = exchange.getRequest().getPath().value().startsWith("/graphql")
+				? "{\"errors\":[{\"message\":\"" + message + "\",\"extensions\":{\"code\":\"" + code.name() + "\"}}]}"
+				: "{\"detail\":\"" + message + "\",\"code\":\"" + code.name() + "\"}";
+		exchange.getResponse().setStatusCode(status);
+		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		return exchange.getResponse()
+			.writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+	}
+
+	private static boolean isInvalidMediaType(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InvalidMediaTypeException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isTooLarge(Throwable ex) {

@@ -107,6 +107,24 @@ class LimitsIntegrationTests extends ManagerIntegrationTests {
 	}
 
 	@Test
+	void anAcceptHeaderThatIsNoMediaTypeGets400WithACode() {
+		WebTestClient http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+		// "/" is Spring Boot's welcome page route, whose Accept predicate threw a 500
+		http.get()
+			.uri("/")
+			.header("Accept", "garbage")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("\"code\":\"INVALID_INPUT\""));
+		http.get().uri("/").header("Accept", "text/html").exchange().expectStatus().isOk();
+	}
+
+	@Test
 	void failedSignInsLockOutTheFailingAddressOnly() throws Exception {
 		ConfigurableApplicationContext manager = TestManagers.start(
 				"--daeploy.data-dir=" + Files.createTempDirectory("daeploy-throttle-"),
