@@ -20,13 +20,22 @@ let manager;
 let browser;
 let admin;
 let page;
+const consoleErrors = [];
 
 before(async () => {
   manager = await startManager({ name: "dashboard" });
   admin = await login(manager, "admin", ADMIN_PASSWORD);
   browser = await launch();
   page = await browser.newPage();
-  page.on("pageerror", (error) => console.log("page error:", error.message));
+  page.on("pageerror", (error) => {
+    console.log("page error:", error.message);
+    consoleErrors.push(error.message);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") {
+      consoleErrors.push(message.text());
+    }
+  });
 });
 
 after(async () => {
@@ -40,13 +49,13 @@ async function api(query, variables = {}, token = admin) {
   return answer.data;
 }
 
-function deployViaApi(name, command) {
+function deployViaApi(name, command, version = "1.0.0") {
   return api(
     "mutation($input: DeployServiceInput!) { deployService(input: $input) { service { state } } }",
     {
       input: {
         name,
-        version: "1.0.0",
+        version,
         image: IMAGE,
         ...(command ? { command } : {}),
       },
@@ -231,6 +240,61 @@ test("notifications arrive live, the badge counts them, and the page lists them 
   await shot(page, "notifications");
 });
 
+test("a shadow is made main from its service's page, and routing follows", async () => {
+  const serving = (version) => [
+    "sh",
+    "-c",
+    `mkdir -p /tmp/www && echo ${version} > /tmp/www/index.html && exec /bin/busybox httpd -f -p 8000 -h /tmp/www`,
+  ];
+  const answering = async () => {
+    const answer = await fetch(manager.servicesOrigin + "/services/switcher/", {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
+    return (await answer.text()).trim();
+  };
+  await deployViaApi("switcher", serving("one"));
+  await deployViaApi("switcher", serving("two"), "2.0.0");
+  assert.equal(await answering(), "one");
+  await page.goto(manager.dashboardOrigin + "/services/switcher/1.0.0");
+  const makeMain = page.getByRole("button", { name: "Make 2.0.0 main" });
+  await makeMain.waitFor(WAIT);
+  await shot(page, "versions");
+  await makeMain.click();
+  await page
+    .getByText("switcher 2.0.0 is main now", { exact: true })
+    .waitFor(WAIT);
+  // the page follows: 1.0.0 is the one that can be made main now
+  await page.getByRole("button", { name: "Make 1.0.0 main" }).waitFor(WAIT);
+  assert.equal(
+    await page.getByRole("button", { name: "Make 2.0.0 main" }).count(),
+    0,
+  );
+  assert.equal(await answering(), "two");
+});
+
+test("an API token is shown once, works, and stops working when revoked", async () => {
+  await page.getByRole("button", { name: "Account of admin" }).click();
+  await page.getByRole("menuitem", { name: "API tokens" }).click();
+  await page.getByRole("heading", { name: /^API tokens/ }).waitFor(WAIT);
+  await page.getByLabel("Name", { exact: true }).fill("e2e-ci");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByLabel("New API token");
+  await secret.waitFor(WAIT);
+  const token = await secret.inputValue();
+  await shot(page, "token-created");
+  const me = await graphql(manager, "{ me { name } }", {}, token);
+  assert.deepEqual(me.data, { me: { name: "admin" } });
+  await page.getByRole("button", { name: "Done" }).click();
+  assert.equal(await page.getByLabel("New API token").count(), 0);
+
+  await page.getByRole("button", { name: "Revoke e2e-ci" }).click();
+  await page.getByRole("button", { name: "Yes, revoke" }).click();
+  await page.getByText("Token “e2e-ci” revoked.").waitFor(WAIT);
+  const refused = await graphql(manager, "{ me { name } }", {}, token);
+  assert.equal(refused.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+  assert.equal(await page.getByRole("row", { name: /e2e-ci/ }).count(), 0);
+});
+
 test("a USER is shown no admin views", async () => {
   await api(
     'mutation { createUser(input: {username: "ursula", password: "ursula-password", role: USER}) { user { username } } }',
@@ -266,4 +330,33 @@ test("a USER is shown no admin views", async () => {
   } finally {
     await other.close();
   }
+});
+
+test("no page printed an error to the console", () => {
+  assert.deepEqual(consoleErrors, []);
+});
+
+test("signing out ends the session: the pages and the API want a sign-in again", async () => {
+  await page.goto(manager.dashboardOrigin + "/");
+  await page.getByRole("button", { name: "Account of admin" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page
+    .getByRole("heading", { name: "Sign in to your control plane" })
+    .waitFor(WAIT);
+  await shot(page, "signed-out");
+  // the cookie is gone: a deep link signs in again, and the API sees no one
+  await page.goto(manager.dashboardOrigin + "/tokens");
+  await page
+    .getByRole("heading", { name: "Sign in to your control plane" })
+    .waitFor(WAIT);
+  const me = await page.evaluate(async () => {
+    const answer = await fetch("/graphql", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: "{ me { name } }" }),
+    });
+    return answer.json();
+  });
+  assert.ok(me.errors?.length > 0 || me.data?.me === null, JSON.stringify(me));
 });
