@@ -67,12 +67,26 @@ public class SessionsBench {
 			ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
 			List<WebSocket> sockets = new ArrayList<>();
 			CountDownLatch acked = new CountDownLatch(subscriptions);
+			AtomicLong live = new AtomicLong();
 			for (int i = 0; i < subscriptions; i++) {
-				sockets.add(subscribe(port, token, acked, received, errors, latencies, sentAt));
+				sockets.add(subscribe(port, token, acked, live, received, errors, latencies, sentAt));
 			}
 			if (!acked.await(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("Only " + (subscriptions - acked.getCount()) + " sockets acked");
 			}
+			// graphql-transport-ws does not acknowledge a subscribe: warm-up raises until
+			// every socket has had one, so that no subscriber is counted before it is live
+			long warmUpDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+			while (live.get() < subscriptions) {
+				if (System.nanoTime() > warmUpDeadline) {
+					throw new IllegalStateException("Only " + live.get() + " subscriptions live after 60 s");
+				}
+				String body = "{\"query\":\"mutation { raiseNotification(input: {serviceName: \\\"bench\\\", "
+						+ "message: \\\"warm-up\\\"}) { notification { id } } }\"}";
+				HTTP.send(graphql(port, token, body), HttpResponse.BodyHandlers.ofString());
+				Thread.sleep(500);
+			}
+			Thread.sleep(1000);
 			ScheduledExecutorService raiser = Executors.newScheduledThreadPool(4);
 			AtomicLong raised = new AtomicLong();
 			AtomicLong raiseErrors = new AtomicLong();
@@ -131,13 +145,32 @@ public class SessionsBench {
 		}
 	}
 
-	static WebSocket subscribe(int port, String token, CountDownLatch acked, AtomicLong received, AtomicLong errors,
-			List<Long> latencies, ConcurrentHashMap<String, Long> sentAt) throws Exception {
+	static WebSocket subscribe(int port, String token, CountDownLatch acked, AtomicLong live, AtomicLong received,
+			AtomicLong errors, List<Long> latencies, ConcurrentHashMap<String, Long> sentAt) throws Exception {
 		WebSocket.Listener listener = new WebSocket.Listener() {
 
 			private final StringBuilder partial = new StringBuilder();
 
 			private boolean ack;
+
+			private boolean seenOne;
+
+			/** The connection_init written: Java's WebSocket takes one send at a time. */
+			private final CompletableFuture<WebSocket> initSent = new CompletableFuture<>();
+
+			@Override
+			public void onOpen(WebSocket socket) {
+				socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token
+						+ "\"}}", true).whenComplete((sent, ex) -> {
+							if (ex != null) {
+								this.initSent.completeExceptionally(ex);
+							}
+							else {
+								this.initSent.complete(sent);
+							}
+						});
+				socket.request(1);
+			}
 
 			@Override
 			public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
@@ -147,17 +180,27 @@ public class SessionsBench {
 					this.partial.setLength(0);
 					if (message.contains("connection_ack") && !this.ack) {
 						this.ack = true;
-						socket.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
-								+ "\"subscription { notifications { message } }\"}}", true);
+						this.initSent
+							.thenCompose((sent) -> sent.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":"
+									+ "{\"query\":\"subscription { notifications { message } }\"}}", true))
+							.exceptionally((ex) -> {
+								System.err.println("could not subscribe: " + ex);
+								errors.incrementAndGet();
+								return null;
+							});
 						acked.countDown();
 					}
 					else if (message.contains("\"next\"")) {
 						if (message.contains("errors")) {
 							errors.incrementAndGet();
 						}
-						received.incrementAndGet();
+						if (!this.seenOne) {
+							this.seenOne = true;
+							live.incrementAndGet();
+						}
 						Matcher matcher = Pattern.compile("bench \\d+").matcher(message);
 						if (matcher.find()) {
+							received.incrementAndGet();
 							Long at = sentAt.get(matcher.group());
 							if (at != null) {
 								latencies.add(System.nanoTime() - at);
@@ -190,8 +233,6 @@ public class SessionsBench {
 			.subprotocols("graphql-transport-ws")
 			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), listener)
 			.get(30, TimeUnit.SECONDS);
-		socket.sendText("{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer " + token + "\"}}",
-				true);
 		return socket;
 	}
 
