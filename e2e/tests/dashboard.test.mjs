@@ -332,6 +332,64 @@ test("a USER is shown no admin views", async () => {
   }
 });
 
+test("every page fits 420 px and 1280 px without sideways scrolling, and a wrong path says so", async () => {
+  const pages = {
+    services: "/",
+    service: "/services/live_one",
+    version: "/services/live_one/1.0.0",
+    deploy: "/deploy",
+    deployments: "/deployments",
+    notifications: "/notifications",
+    tokens: "/tokens",
+    account: "/account",
+    "manager-log": "/logs",
+    users: "/admin/users",
+    audit: "/admin/audit",
+    "not-found": "/no-such-page",
+  };
+  try {
+    for (const width of [420, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const [name, path] of Object.entries(pages)) {
+        await page.goto(manager.dashboardOrigin + path);
+        await page.locator("main h1").first().waitFor(WAIT);
+        const scrollWidth = await page.evaluate(
+          () => document.documentElement.scrollWidth,
+        );
+        assert.ok(
+          scrollWidth <= width,
+          `${path} is ${scrollWidth} px wide at ${width} px`,
+        );
+        await shot(page, `${width}-${name}`);
+      }
+    }
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  await page.goto(manager.dashboardOrigin + "/no-such-page");
+  await page.getByRole("heading", { name: "No such page" }).waitFor(WAIT);
+});
+
+test("the sections are reached with the keyboard alone", async () => {
+  await page.goto(manager.dashboardOrigin + "/");
+  await page
+    .getByRole("heading", { name: "Services", exact: true })
+    .waitFor(WAIT);
+  let focused = "";
+  for (let i = 0; i < 40 && focused !== "Deploy"; i++) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() =>
+      document.activeElement?.textContent?.trim(),
+    );
+  }
+  assert.equal(focused, "Deploy", "Tab never reached the Deploy link");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(manager.dashboardOrigin + "/deploy", WAIT);
+  await page
+    .getByRole("heading", { name: "Deploy", exact: true })
+    .waitFor(WAIT);
+});
+
 test("no page printed an error to the console", () => {
   assert.deepEqual(consoleErrors, []);
 });
