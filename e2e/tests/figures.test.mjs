@@ -83,7 +83,7 @@ test(`Services with ${SERVICES} services: time to the first row and to all rows`
       () =>
         document.querySelector("tbody tr") ? performance.now() : undefined,
       undefined,
-      { ...WAIT, polling: "raf" },
+      { ...WAIT, polling: 20 },
     );
     const allRows = await page.waitForFunction(
       (count) =>
@@ -91,7 +91,7 @@ test(`Services with ${SERVICES} services: time to the first row and to all rows`
           ? performance.now()
           : undefined,
       SERVICES,
-      { ...WAIT, polling: "raf" },
+      { ...WAIT, polling: 20 },
     );
     paints.push([await firstRow.jsonValue(), await allRows.jsonValue()]);
   }
@@ -163,5 +163,58 @@ test("a line a container prints is on the screen: delay after Docker received it
   assert.ok(delays.length >= 50, `only ${delays.length} lines matched`);
   console.log(
     `figure: a printed line on the screen after Docker received it: p50 ${percentile(delays, 0.5)} ms, p90 ${percentile(delays, 0.9)} ms, max ${delays.at(-1)} ms (${delays.length} lines)`,
+  );
+});
+
+test("a log of 100 000 lines scrolls top to bottom: frame times", async () => {
+  await deploy("flood", [
+    "sh",
+    "-c",
+    "while [ ! -f /tmp/go ]; do usleep 200000; done; seq 1 100000; exec sleep 3600",
+  ]);
+  await page.goto(manager.dashboardOrigin + "/services/flood/1.0.0");
+  const log = page.getByRole("region", { name: "Log of flood 1.0.0" });
+  await log.getByText("Nothing logged yet.").waitFor(WAIT);
+  const started = Date.now();
+  execFileSync(
+    "docker",
+    [
+      "exec",
+      `daeploy-${manager.instance}-flood-1.0.0`,
+      "/bin/busybox",
+      "touch",
+      "/tmp/go",
+    ],
+    { stdio: "inherit" },
+  );
+  await page.getByText("100,000 lines").waitFor(WAIT);
+  console.log(
+    `figure: 100 000 lines printed at once shown in ${Date.now() - started} ms`,
+  );
+  const frames = await page.evaluate(async () => {
+    const scroller = [...document.querySelectorAll("[role=region]")].find(
+      (element) => element.getAttribute("aria-label") === "Log of flood 1.0.0",
+    );
+    const frame = () => new Promise((done) => requestAnimationFrame(done));
+    const steps = 120;
+    const times = [];
+    scroller.scrollTop = 0;
+    await frame();
+    let last = performance.now();
+    for (let step = 1; step <= steps; step++) {
+      scroller.scrollTop =
+        ((scroller.scrollHeight - scroller.clientHeight) * step) / steps;
+      await frame();
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return { times, text: scroller.textContent };
+  });
+  // the last line is on the screen at the bottom
+  assert.match(frames.text, /100000/);
+  const sorted = [...frames.times].sort((a, b) => a - b);
+  console.log(
+    `figure: scrolling 100 000 log lines in 120 jumps: frame p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`,
   );
 });
