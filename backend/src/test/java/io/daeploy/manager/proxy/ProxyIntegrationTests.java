@@ -259,7 +259,11 @@ class ProxyIntegrationTests extends ManagerIntegrationTests {
 				List.of(Map.of("key", "test.daeploy", "value", "true")), "command", List.of("sh", "-c", SETUP), "env",
 				List.of(Map.of("name", "VERSION", "value", version), Map.of("name", "CGI_echo", "value", ECHO),
 						Map.of("name", "CGI_hits", "value", HITS), Map.of("name", "CGI_slow", "value", SLOW),
-						Map.of("name", "CGI_creds", "value", CREDS), Map.of("name", "CGI_seen", "value", SEEN)));
+						Map.of("name", "CGI_creds", "value", CREDS), Map.of("name", "CGI_seen", "value", SEEN)),
+				// RUNNING (and routed) once httpd answers: polled through the proxy
+				// before
+				// that, a busy machine counted a 502 in the version's traffic figures
+				"healthCheck", Map.of("path", "/cgi-bin/seen", "timeoutSeconds", 60));
 		this.graphQl.documentName("deployService").variable("input", input).executeAndVerify();
 		await(name + " " + version + " to answer through the proxy",
 				() -> get("/services/" + name + "_" + version + "/cgi-bin/hits").statusCode() == 200);
