@@ -29,3 +29,10 @@ export async function launch() {
     ],
   });
 }
+
+/** Signs in on the dashboard's sign-in form, as a user types it. */
+export async function signIn(target, username, password) {
+  await target.getByLabel("User name").fill(username);
+  await target.getByLabel("Password").fill(password);
+  await target.getByRole("button", { name: "Sign in" }).click();
+}

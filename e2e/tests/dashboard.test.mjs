@@ -11,7 +11,7 @@ import {
   login,
   ADMIN_PASSWORD,
 } from "../lib/manager.mjs";
-import { launch, SCREENSHOTS } from "../lib/browser.mjs";
+import { launch, signIn, SCREENSHOTS } from "../lib/browser.mjs";
 
 const IMAGE = "daeploy-test/busybox:1";
 const WAIT = { timeout: 60_000 };
@@ -61,12 +61,6 @@ function deployViaApi(name, command, version = "1.0.0") {
       },
     },
   );
-}
-
-async function signIn(target, username, password) {
-  await target.getByLabel("User name").fill(username);
-  await target.getByLabel("Password").fill(password);
-  await target.getByRole("button", { name: "Sign in" }).click();
 }
 
 function shot(target, name) {

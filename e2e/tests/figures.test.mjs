@@ -10,7 +10,7 @@ import {
   login,
   ADMIN_PASSWORD,
 } from "../lib/manager.mjs";
-import { launch } from "../lib/browser.mjs";
+import { launch, signIn } from "../lib/browser.mjs";
 
 const IMAGE = "daeploy-test/busybox:1";
 const WAIT = { timeout: 120_000 };
@@ -29,9 +29,7 @@ before(async () => {
   browser = await launch();
   page = await browser.newPage();
   await page.goto(manager.dashboardOrigin + "/");
-  await page.getByLabel("User name").fill("admin");
-  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "admin", ADMIN_PASSWORD);
   await page
     .getByRole("heading", { name: "Services", exact: true })
     .waitFor(WAIT);

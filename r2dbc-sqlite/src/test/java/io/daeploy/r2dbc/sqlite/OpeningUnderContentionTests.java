@@ -28,43 +28,34 @@ class OpeningUnderContentionTests {
 
 	@Test
 	void anOpenWaitsForAnotherConnectionsExclusiveLock() throws Exception {
-		Path file = this.directory.resolve("locked.db");
-		CountDownLatch locked = new CountDownLatch(1);
-		Thread holder = new Thread(() -> {
-			try (Connection jdbc = DriverManager.getConnection("jdbc:sqlite:" + file);
-					Statement statement = jdbc.createStatement()) {
-				statement.execute("CREATE TABLE t (x INTEGER)");
-				statement.execute("BEGIN EXCLUSIVE");
-				statement.execute("INSERT INTO t VALUES (1)");
-				locked.countDown();
-				Thread.sleep(700);
-				statement.execute("COMMIT");
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		holder.start();
-		assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-		SqliteConnectionFactory factory = new SqliteConnectionFactory(
-				SqliteConnectionConfiguration.builder().path(file).busyTimeout(Duration.ofSeconds(10)).build());
-		assertThat(TestDatabase.single(factory, "SELECT count(*) FROM t", Integer.class)).isEqualTo(1);
-		holder.join(10_000);
+		opensWhileHeld(this.directory.resolve("locked.db"), "CREATE TABLE t (x INTEGER)", "BEGIN EXCLUSIVE",
+				"INSERT INTO t VALUES (1)");
 	}
 
 	@Test
 	void anOpenWaitsOutAnExclusiveLockingModeConnection() throws Exception {
-		Path file = this.directory.resolve("exclusive.db");
+		opensWhileHeld(this.directory.resolve("exclusive.db"), "PRAGMA journal_mode=WAL",
+				"PRAGMA locking_mode=EXCLUSIVE", "CREATE TABLE t (x INTEGER)", "INSERT INTO t VALUES (1)");
+	}
+
+	/**
+	 * Runs the statements on a plain JDBC connection that then keeps its locks for 700 ms
+	 * (committing a transaction it began), and meanwhile opens a connection of ours and
+	 * reads the one row the statements wrote.
+	 */
+	private static void opensWhileHeld(Path file, String... statements) throws Exception {
 		CountDownLatch locked = new CountDownLatch(1);
 		Thread holder = new Thread(() -> {
 			try (Connection jdbc = DriverManager.getConnection("jdbc:sqlite:" + file);
 					Statement statement = jdbc.createStatement()) {
-				statement.execute("PRAGMA journal_mode=WAL");
-				statement.execute("PRAGMA locking_mode=EXCLUSIVE");
-				statement.execute("CREATE TABLE t (x INTEGER)");
-				statement.execute("INSERT INTO t VALUES (1)");
+				for (String sql : statements) {
+					statement.execute(sql);
+				}
 				locked.countDown();
 				Thread.sleep(700);
+				if (java.util.Arrays.asList(statements).contains("BEGIN EXCLUSIVE")) {
+					statement.execute("COMMIT");
+				}
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
