@@ -77,6 +77,15 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void acmeStaysInTheCertificateSource() {
+		check(noClasses().that()
+			.resideOutsideOfPackage("io.daeploy.manager.proxy.tls..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.shredzone.acme4j..", "org.bouncycastle.."));
+	}
+
+	@Test
 	void theErrorKernelKnowsNoApi() {
 		check(noClasses().that()
 			.resideInAPackage("io.daeploy.manager.error..")

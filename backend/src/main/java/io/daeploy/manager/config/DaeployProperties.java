@@ -55,6 +55,7 @@ import org.springframework.util.unit.DataSize;
  * ({@code DAEPLOY_MAX_CONCURRENT_BUILDS})
  * @param imageRetention how many built images are kept per service, so that a previous
  * version can be deployed again at once ({@code DAEPLOY_IMAGE_RETENTION})
+ * @param acme where the embedded proxy's HTTPS certificate comes from
  */
 @ConfigurationProperties("daeploy")
 public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("localhost") String hostName,
@@ -65,7 +66,52 @@ public record DaeployProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		@DefaultValue List<String> allowedHosts, @DefaultValue Backup backup, @DefaultValue S2i s2i,
 		@DefaultValue("1024") int maxUploadMb, @DefaultValue("256") int maxPickleMb,
 		@DefaultValue("30m") Duration buildTimeout, @DefaultValue("2") int maxConcurrentBuilds,
-		@DefaultValue("3") int imageRetention) {
+		@DefaultValue("3") int imageRetention, @DefaultValue Acme acme) {
+
+	/** Let's Encrypt's directory, as acme4j names it. */
+	public static final String LETS_ENCRYPT = "acme://letsencrypt.org";
+
+	/** Let's Encrypt's staging directory, as acme4j names it. */
+	public static final String LETS_ENCRYPT_STAGING = "acme://letsencrypt.org/staging";
+
+	/**
+	 * Where the embedded proxy's certificate comes from when {@code DAEPLOY_PROXY_HTTPS}
+	 * is on (in Traefik mode Traefik does ACME itself, with the same server and e-mail).
+	 *
+	 * @param server the ACME directory: an {@code https} URL or an acme4j {@code acme://}
+	 * URI; unset: Let's Encrypt, or its staging CA with {@code staging}
+	 * ({@code DAEPLOY_ACME_SERVER})
+	 * @param staging use Let's Encrypt's staging CA; the original's
+	 * {@code DAEPLOY_HTTPS_STAGING_SERVER} sets it too ({@code DAEPLOY_ACME_STAGING})
+	 * @param email the ACME account's contact; unset: {@code DAEPLOY_CONFIG_EMAIL}, as
+	 * the original ({@code DAEPLOY_ACME_EMAIL})
+	 * @param caCertificate a PEM file of the certificates that alone are trusted for an
+	 * {@code https} ACME server, such as a private CA's root; unset: the JDK's trust
+	 * store ({@code DAEPLOY_ACME_CA_CERTIFICATE})
+	 * @param renewBefore a certificate is renewed when it expires within this
+	 * ({@code DAEPLOY_ACME_RENEW_BEFORE})
+	 * @param checkInterval how often the expiry is checked
+	 * ({@code DAEPLOY_ACME_CHECK_INTERVAL})
+	 */
+	public record Acme(String server, @DefaultValue("false") boolean staging, String email, Path caCertificate,
+			@DefaultValue("30d") Duration renewBefore, @DefaultValue("12h") Duration checkInterval) {
+
+		/** The defaults. */
+		public static final Acme DEFAULT = new Acme(null, false, null, null, Duration.ofDays(30), Duration.ofHours(12));
+
+		/**
+		 * The ACME directory in use.
+		 * @param legacyStaging the original's {@code DAEPLOY_HTTPS_STAGING_SERVER}
+		 * @return {@link #server}, else Let's Encrypt's production or staging directory
+		 */
+		public String directory(boolean legacyStaging) {
+			if (this.server != null && !this.server.isBlank()) {
+				return this.server.strip();
+			}
+			return (this.staging || legacyStaging) ? LETS_ENCRYPT_STAGING : LETS_ENCRYPT;
+		}
+
+	}
 
 	/**
 	 * The Source-to-Image builder of deploys from source.

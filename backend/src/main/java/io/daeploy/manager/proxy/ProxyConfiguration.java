@@ -2,10 +2,13 @@ package io.daeploy.manager.proxy;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import io.daeploy.manager.config.DaeployProperties;
 import io.daeploy.manager.proxy.embedded.EmbeddedProxy;
+import io.daeploy.manager.proxy.tls.AcmeCertificates;
 import io.daeploy.manager.proxy.traefik.TraefikProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -70,10 +73,92 @@ class ProxyConfiguration {
 				logger.warn("Auth is off: the proxy listens on 127.0.0.1 only (DAEPLOY_PROXY_ADDRESS changes that)");
 			}
 		}
-		return new EmbeddedProxy(
+		AcmeCertificates tls = proxy.https() ? acme(properties, events) : null;
+		EmbeddedProxy embedded = new EmbeddedProxy(
 				new EmbeddedProxy.Settings(address, proxy.httpPort(), proxy.dashboardPort(), proxy.shadowTimeout(),
-						proxy.mirrorMaxBody().toBytes(), 256),
+						proxy.mirrorMaxBody().toBytes(), 256, proxy.httpsPort(), tls),
 				limits(proxy), properties.auth().enabled() ? forwardAuth : null, stats);
+		return (tls == null) ? embedded : new WithCertificates(embedded, tls);
+	}
+
+	/**
+	 * The embedded proxy's certificate source: HTTPS without Traefik.
+	 */
+	private static AcmeCertificates acme(DaeployProperties properties, ApplicationEventPublisher events) {
+		DaeployProperties.Acme acme = properties.acme();
+		String email = TraefikProxy.acmeEmail(properties);
+		Consumer<String> incidents = (message) -> {
+			try {
+				events.publishEvent(new ProxyIncident(message));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("No notification: " + message, ex);
+			}
+		};
+		if (email == null) {
+			// as the original: said once at start, in the log and to users
+			String advice = "For HTTPS we recommend you set an email address with the DAEPLOY_CONFIG_EMAIL (or"
+					+ " DAEPLOY_ACME_EMAIL) environment variable, so the certificate authority can warn you"
+					+ " about your certificates";
+			logger.warn(advice);
+			incidents.accept(advice);
+		}
+		return new AcmeCertificates(new AcmeCertificates.Settings(properties.hostName(), acme.directory(false), email,
+				acme.caCertificate(), properties.dataDir(), acme.renewBefore(), acme.checkInterval()), incidents,
+				Clock.systemUTC());
+	}
+
+	/**
+	 * The embedded proxy and its certificates, started and stopped together: orders begin
+	 * once the HTTP port answers challenges.
+	 */
+	static final class WithCertificates implements ProxyConnector {
+
+		private final EmbeddedProxy proxy;
+
+		private final AcmeCertificates certificates;
+
+		WithCertificates(EmbeddedProxy proxy, AcmeCertificates certificates) {
+			this.proxy = proxy;
+			this.certificates = certificates;
+		}
+
+		@Override
+		public void start(InetSocketAddress manager) {
+			this.proxy.start(manager);
+			this.certificates.start();
+		}
+
+		@Override
+		public void stop() {
+			this.certificates.stop();
+			this.proxy.stop();
+		}
+
+		@Override
+		public void route(RouteTable table) {
+			this.proxy.route(table);
+		}
+
+		@Override
+		public int httpPort() {
+			return this.proxy.httpPort();
+		}
+
+		@Override
+		public int dashboardPort() {
+			return this.proxy.dashboardPort();
+		}
+
+		@Override
+		public String kind() {
+			return this.proxy.kind();
+		}
+
+		AcmeCertificates certificates() {
+			return this.certificates;
+		}
+
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.daeploy.manager.proxy.embedded;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import io.daeploy.manager.proxy.ProxyConnector;
 import io.daeploy.manager.proxy.RouteTable;
 import io.daeploy.manager.proxy.RouteTable.Backend;
 import io.daeploy.manager.proxy.RouteTable.ServiceRoutes;
+import io.daeploy.manager.proxy.TlsSource;
 import io.daeploy.manager.proxy.TrafficStats;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -33,7 +35,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import javax.net.ssl.SSLException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -91,6 +96,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 
 	private Channel dashboard;
 
+	private Channel secure;
+
+	private volatile SslContext sslContext;
+
 	/**
 	 * Creates the proxy with the default {@link Limits}; it listens from {@link #start}.
 	 * @param settings listen address and mirroring
@@ -133,18 +142,41 @@ public final class EmbeddedProxy implements ProxyConnector {
 		int maxConnections = Limits.connectionCap(this.limits.maxConnections(), Admission.descriptorLimit());
 		// one admission for both listeners: they share the process's descriptors
 		Admission admission = new Admission(maxConnections, this.limits.maxConnectionsPerClient());
-		this.server = listen(this.settings.httpPort(), Entry.SERVICES, admission);
-		this.dashboard = listen(this.settings.dashboardPort(), Entry.DASHBOARD, admission);
+		TlsSource tls = this.settings.tls();
+		if (tls != null) {
+			this.sslContext = sslContext(tls.current());
+			tls.onChange(() -> this.sslContext = sslContext(tls.current()));
+			this.secure = listen(this.settings.httpsPort(), Entry.SERVICES, admission, true);
+		}
+		this.server = listen(this.settings.httpPort(), Entry.SERVICES, admission, false);
+		this.dashboard = listen(this.settings.dashboardPort(), Entry.DASHBOARD, admission, tls != null);
 		logger.info("Embedded proxy listening on " + this.settings.address() + ":" + httpPort() + " (services) and :"
-				+ dashboardPort() + " (dashboard); manager at " + manager.getHostString() + ":" + manager.getPort()
-				+ "; at most " + maxConnections + " connections (" + this.limits.maxConnectionsPerClient()
-				+ " per client address), " + this.limits.maxPipelined() + " pipelined requests, timeouts: headers "
+				+ dashboardPort() + " (dashboard" + ((tls != null) ? ", HTTPS" : "") + ")"
+				+ ((tls != null) ? ", :" + httpsPort() + " (services over HTTPS; HTTP redirects there)" : "")
+				+ "; manager at " + manager.getHostString() + ":" + manager.getPort() + "; at most " + maxConnections
+				+ " connections (" + this.limits.maxConnectionsPerClient() + " per client address), "
+				+ this.limits.maxPipelined() + " pipelined requests, timeouts: headers "
 				+ this.limits.headerTimeout().toMillis() + " ms, body " + this.limits.bodyTimeout().toMillis()
 				+ " ms, idle " + this.limits.idleTimeout().toMillis() + " ms, send "
 				+ this.limits.sendTimeout().toMillis() + " ms");
 	}
 
-	private Channel listen(int port, Entry entry, Admission admission) {
+	/**
+	 * A server context for a certificate: new connections use the newest one, open ones
+	 * keep the one they began with, so a renewal drops none.
+	 */
+	private static SslContext sslContext(TlsSource.Served served) {
+		try {
+			return SslContextBuilder.forServer(served.key(), served.chain().toArray(new X509Certificate[0]))
+				.protocols("TLSv1.3", "TLSv1.2")
+				.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("The HTTPS certificate is not usable: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Channel listen(int port, Entry entry, Admission admission, boolean tls) {
 		return new ServerBootstrap().group(this.group)
 			.channel(this.serverChannel)
 			.option(ChannelOption.SO_BACKLOG, 1024)
@@ -154,7 +186,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 
 				@Override
 				protected void initChannel(SocketChannel channel) {
-					Frontend frontend = new Frontend(EmbeddedProxy.this, entry);
+					Frontend frontend = new Frontend(EmbeddedProxy.this, entry, tls);
+					if (tls) {
+						channel.pipeline().addLast("tls", EmbeddedProxy.this.sslContext.newHandler(channel.alloc()));
+					}
 					channel.pipeline()
 						.addLast(Frontend.WATCH, frontend.readWatch())
 						.addLast(Frontend.CODEC, new HttpServerCodec(requestDecoding()))
@@ -189,6 +224,10 @@ public final class EmbeddedProxy implements ProxyConnector {
 			this.dashboard.close().syncUninterruptibly();
 			this.dashboard = null;
 		}
+		if (this.secure != null) {
+			this.secure.close().syncUninterruptibly();
+			this.secure = null;
+		}
 		this.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
@@ -218,6 +257,15 @@ public final class EmbeddedProxy implements ProxyConnector {
 		Channel current = this.dashboard;
 		return (current != null) ? ((InetSocketAddress) current.localAddress()).getPort()
 				: this.settings.dashboardPort();
+	}
+
+	/**
+	 * The HTTPS port of services, as bound.
+	 * @return the port, or the configured one before the proxy listens (0 without HTTPS)
+	 */
+	public int httpsPort() {
+		Channel current = this.secure;
+		return (current != null) ? ((InetSocketAddress) current.localAddress()).getPort() : this.settings.httpsPort();
 	}
 
 	@Override
@@ -294,9 +342,29 @@ public final class EmbeddedProxy implements ProxyConnector {
 	 * @param mirrorMaxBody larger request bodies are not mirrored
 	 * @param maxMirrorsInFlight mirrored requests in flight per shadow and event loop;
 	 * further ones are dropped (and not counted) until some finish
+	 * @param httpsPort with {@code tls}, the port of services over HTTPS (0: any free
+	 * one)
+	 * @param tls with HTTPS on, the certificate and the HTTP-01 answers: the HTTP port
+	 * then answers challenges and redirects everything else to HTTPS, and the dashboard
+	 * port speaks TLS too; {@code null}: plain HTTP only
 	 */
 	public record Settings(String address, int httpPort, int dashboardPort, Duration shadowTimeout, long mirrorMaxBody,
-			int maxMirrorsInFlight) {
+			int maxMirrorsInFlight, int httpsPort, TlsSource tls) {
+
+		/**
+		 * Settings without HTTPS.
+		 * @param address the address to listen on
+		 * @param httpPort the port of services (0: any free one)
+		 * @param dashboardPort the port of the dashboard's origin (0: any free one)
+		 * @param shadowTimeout how long a mirrored request may take
+		 * @param mirrorMaxBody larger request bodies are not mirrored
+		 * @param maxMirrorsInFlight mirrored requests in flight per shadow and event loop
+		 */
+		public Settings(String address, int httpPort, int dashboardPort, Duration shadowTimeout, long mirrorMaxBody,
+				int maxMirrorsInFlight) {
+			this(address, httpPort, dashboardPort, shadowTimeout, mirrorMaxBody, maxMirrorsInFlight, 0, null);
+		}
+
 	}
 
 	/**

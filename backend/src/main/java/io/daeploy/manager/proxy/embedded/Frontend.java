@@ -68,6 +68,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
 	private static final String SERVICES = "/services/";
 
+	private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
+
 	/**
 	 * Request body bytes held while the backend connection is not ready yet; reading
 	 * pauses beyond.
@@ -98,6 +100,9 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 	private final EmbeddedProxy proxy;
 
 	private final EmbeddedProxy.Entry entry;
+
+	/** Whether this connection speaks TLS. */
+	private final boolean secure;
 
 	private final Limits limits;
 
@@ -134,9 +139,10 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
 	private boolean draining;
 
-	Frontend(EmbeddedProxy proxy, EmbeddedProxy.Entry entry) {
+	Frontend(EmbeddedProxy proxy, EmbeddedProxy.Entry entry, boolean secure) {
 		this.proxy = proxy;
 		this.entry = entry;
+		this.secure = secure;
 		this.limits = proxy.limits();
 	}
 
@@ -281,6 +287,10 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		String uri = request.uri();
+		if (!this.secure && this.proxy.settings().tls() != null) {
+			plainHttp(request, uri);
+			return;
+		}
 		Route route = null;
 		Target target = this.proxy.manager();
 		String path = uri;
@@ -315,10 +325,51 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		EventLoop loop = this.ctx.channel().eventLoop();
 		String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
 		this.proxy.auth()
-			.check(cookie, bearer, "http://" + host + uri,
-					"http://" + hostName(host) + ":" + this.proxy.dashboardPort())
+			.check(cookie, bearer, scheme() + "://" + host + uri,
+					scheme() + "://" + hostName(host) + ":" + this.proxy.dashboardPort())
 			.subscribe((decision) -> onLoop(loop, () -> decided(started, decision)),
 					(ex) -> onLoop(loop, () -> decided(started, new ForwardAuth.Decision(401, null, null))));
+	}
+
+	private String scheme() {
+		return this.secure ? "https" : "http";
+	}
+
+	/**
+	 * With HTTPS on, the HTTP port answers the ACME server's HTTP-01 challenges and sends
+	 * everything else to the same URL over HTTPS ({@code 308}, so a POST stays a POST, as
+	 * Traefik's redirection entry point does). A body is not read: the connection closes
+	 * after the answer.
+	 */
+	private void plainHttp(HttpRequest request, String uri) {
+		this.exchange = new Exchange(this, request, null, null);
+		boolean close = this.exchange.hasBody;
+		if (uri.startsWith(ACME_CHALLENGE)) {
+			String token = uri.substring(ACME_CHALLENGE.length());
+			String answer = (token.isEmpty() || token.indexOf('/') >= 0 || token.indexOf('?') >= 0) ? null
+					: this.proxy.settings().tls().challenge(token);
+			if (answer == null) {
+				respond(this.exchange, HttpResponseStatus.NOT_FOUND, "No such challenge\n", close);
+			}
+			else {
+				ByteBuf body = Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII);
+				FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+						body);
+				response.headers()
+					.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+					.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+				answer(this.exchange, response, close);
+			}
+			return;
+		}
+		String host = hostName(request.headers().get(HttpHeaderNames.HOST, "localhost"));
+		int port = this.proxy.httpsPort();
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+				HttpResponseStatus.PERMANENT_REDIRECT);
+		response.headers()
+			.set(HttpHeaderNames.LOCATION, "https://" + host + ((port != 443) ? ":" + port : "") + uri)
+			.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+		answer(this.exchange, response, close);
 	}
 
 	/**
@@ -693,7 +744,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 		}
 		headers.set("X-Forwarded-For", this.clientAddress)
 			.set("X-Real-Ip", this.clientAddress)
-			.set("X-Forwarded-Proto", "http");
+			.set("X-Forwarded-Proto", scheme());
 		String host = headers.get(HttpHeaderNames.HOST);
 		if (host != null) {
 			headers.set("X-Forwarded-Host", host);

@@ -99,6 +99,20 @@ public final class TraefikProxy implements ProxyConnector {
 		}
 	}
 
+	/**
+	 * The ACME account's e-mail: {@code DAEPLOY_ACME_EMAIL}, else the original's
+	 * {@code DAEPLOY_CONFIG_EMAIL}.
+	 * @param properties the settings
+	 * @return the address, or {@code null}
+	 */
+	public static String acmeEmail(DaeployProperties properties) {
+		String email = properties.acme().email();
+		if (email == null || email.isBlank()) {
+			email = (properties.config() != null) ? properties.config().email() : null;
+		}
+		return (email == null || email.isBlank()) ? null : email.strip();
+	}
+
 	@Override
 	public synchronized void start(InetSocketAddress manager) {
 		if (this.files != null) {
@@ -107,7 +121,9 @@ public final class TraefikProxy implements ProxyConnector {
 		DaeployProperties.Proxy proxy = this.properties.proxy();
 		TraefikConfig.Settings settings = new TraefikConfig.Settings(proxy.httpPort(), proxy.httpsPort(),
 				proxy.dashboardPort(), proxy.https(), this.properties.auth().enabled(),
-				"http://127.0.0.1:" + manager.getPort(), null, this.directory.resolve("acme.json").toString(), false);
+				"http://127.0.0.1:" + manager.getPort(), acmeEmail(this.properties),
+				this.directory.resolve("acme.json").toString(),
+				DaeployProperties.LETS_ENCRYPT_STAGING.equals(this.properties.acme().directory(false)));
 		this.files = new TraefikFiles(this.directory, new TraefikConfig(settings));
 		this.files.writeStatic();
 		this.files.rebuild(this.table);

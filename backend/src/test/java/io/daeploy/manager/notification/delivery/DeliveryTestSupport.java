@@ -42,7 +42,7 @@ final class DeliveryTestSupport {
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null,
 				new DaeployProperties.Notification(smtp, webhook), config, java.util.List.of(), 10000,
 				java.util.List.of(), new DaeployProperties.Backup(java.time.Duration.ZERO, 7),
-				DaeployProperties.S2i.DEFAULT, 1024, 256, Duration.ofMinutes(30), 2, 3);
+				DaeployProperties.S2i.DEFAULT, 1024, 256, Duration.ofMinutes(30), 2, 3, DaeployProperties.Acme.DEFAULT);
 	}
 
 	/**

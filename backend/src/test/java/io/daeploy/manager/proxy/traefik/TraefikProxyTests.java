@@ -123,7 +123,7 @@ class TraefikProxyTests {
 				new DaeployProperties.Docker(null, "daeploy-network", 256), null, DaeployProperties.Notification.NONE,
 				DaeployProperties.Config.NONE, List.of(), 10000, List.of(),
 				new DaeployProperties.Backup(Duration.ZERO, 7), DaeployProperties.S2i.DEFAULT, 1024, 256,
-				Duration.ofMinutes(30), 2, 3);
+				Duration.ofMinutes(30), 2, 3, DaeployProperties.Acme.DEFAULT);
 	}
 
 	private static List<String> names(Path directory) throws IOException {
