@@ -78,7 +78,22 @@ class ProxyConfiguration {
 				new EmbeddedProxy.Settings(address, proxy.httpPort(), proxy.dashboardPort(), proxy.shadowTimeout(),
 						proxy.mirrorMaxBody().toBytes(), 256, proxy.httpsPort(), tls),
 				limits(proxy), properties.auth().enabled() ? forwardAuth : null, stats);
-		return (tls == null) ? embedded : new WithCertificates(embedded, tls);
+		if (tls == null) {
+			return embedded;
+		}
+		Runnable advice = () -> {
+		};
+		if (TraefikProxy.acmeEmail(properties) == null) {
+			// as the original: said once at start, in the log and to users
+			String text = "For HTTPS we recommend you set an email address with the DAEPLOY_CONFIG_EMAIL (or"
+					+ " DAEPLOY_ACME_EMAIL) environment variable, so the certificate authority can warn you"
+					+ " about your certificates";
+			advice = () -> {
+				logger.warn(text);
+				events.publishEvent(new ProxyIncident(text));
+			};
+		}
+		return new WithCertificates(embedded, tls, advice);
 	}
 
 	/**
@@ -95,14 +110,6 @@ class ProxyConfiguration {
 				logger.debug("No notification: " + message, ex);
 			}
 		};
-		if (email == null) {
-			// as the original: said once at start, in the log and to users
-			String advice = "For HTTPS we recommend you set an email address with the DAEPLOY_CONFIG_EMAIL (or"
-					+ " DAEPLOY_ACME_EMAIL) environment variable, so the certificate authority can warn you"
-					+ " about your certificates";
-			logger.warn(advice);
-			incidents.accept(advice);
-		}
 		return new AcmeCertificates(new AcmeCertificates.Settings(properties.hostName(), acme.directory(false), email,
 				acme.caCertificate(), properties.dataDir(), acme.renewBefore(), acme.checkInterval()), incidents,
 				Clock.systemUTC());
@@ -118,15 +125,20 @@ class ProxyConfiguration {
 
 		private final AcmeCertificates certificates;
 
-		WithCertificates(EmbeddedProxy proxy, AcmeCertificates certificates) {
+		private final Runnable atStart;
+
+		WithCertificates(EmbeddedProxy proxy, AcmeCertificates certificates, Runnable atStart) {
 			this.proxy = proxy;
 			this.certificates = certificates;
+			this.atStart = atStart;
 		}
 
 		@Override
 		public void start(InetSocketAddress manager) {
 			this.proxy.start(manager);
 			this.certificates.start();
+			// once listeners can hear it: the server has started
+			this.atStart.run();
 		}
 
 		@Override

@@ -214,17 +214,40 @@ class AcmeHttpsIntegrationTests {
 		}
 	}
 
-	private ConfigurableApplicationContext startManager(Path data, String checkInterval, String renewBefore) {
-		return TestManagers.builder()
-			.run("--server.port=0", "--daeploy.data-dir=" + data, "--daeploy.auth.enabled=false",
-					"--daeploy.proxy.mode=embedded", "--daeploy.proxy.address=127.0.0.1",
-					"--daeploy.docker.network=" + TestManagers.NETWORK, "--daeploy.instance=acme-test",
-					"--daeploy.allowed-hosts=" + HOST, "--daeploy.host-name=" + HOST, "--daeploy.proxy.https=true",
-					"--daeploy.proxy.http-port=" + this.httpPort, "--daeploy.proxy.https-port=" + this.httpsPort,
-					"--daeploy.proxy.dashboard-port=" + this.dashboardPort,
-					"--daeploy.acme.server=https://localhost:" + this.pebblePort + "/dir",
-					"--daeploy.acme.ca-certificate=" + this.pebbleCa, "--daeploy.acme.email=ops@" + HOST,
-					"--daeploy.acme.check-interval=" + checkInterval, "--daeploy.acme.renew-before=" + renewBefore);
+	@Test
+	void withoutAnEmailUsersAreToldToSetOneAsTheOriginalDid() throws Exception {
+		this.manager = startManager(this.dir.resolve("data"), "12h", "30d", "--daeploy.acme.email=");
+		awaitIssued(this.httpsPort);
+		Awaitility.await("the advice to set an e-mail among the notifications")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> TestManagers.graphQl(this.manager, null)
+				.document("{ notifications { notifications { message } } }")
+				.execute()
+				.path("notifications.notifications[*].message")
+				.entityList(String.class)
+				.get()
+				.stream()
+				.anyMatch((message) -> message
+					.startsWith("For HTTPS we recommend you set an email address with the DAEPLOY_CONFIG_EMAIL")));
+	}
+
+	private ConfigurableApplicationContext startManager(Path data, String checkInterval, String renewBefore,
+			String... more) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--daeploy.data-dir=" + data,
+				"--daeploy.auth.enabled=false", "--daeploy.proxy.mode=embedded", "--daeploy.proxy.address=127.0.0.1",
+				"--daeploy.docker.network=" + TestManagers.NETWORK, "--daeploy.instance=acme-test",
+				"--daeploy.allowed-hosts=" + HOST, "--daeploy.host-name=" + HOST, "--daeploy.proxy.https=true",
+				"--daeploy.proxy.http-port=" + this.httpPort, "--daeploy.proxy.https-port=" + this.httpsPort,
+				"--daeploy.proxy.dashboard-port=" + this.dashboardPort,
+				"--daeploy.acme.server=https://localhost:" + this.pebblePort + "/dir",
+				"--daeploy.acme.ca-certificate=" + this.pebbleCa, "--daeploy.acme.email=ops@" + HOST,
+				"--daeploy.acme.check-interval=" + checkInterval, "--daeploy.acme.renew-before=" + renewBefore));
+		if (more.length > 0) {
+			args.removeIf((arg) -> arg.startsWith("--daeploy.acme.email="));
+		}
+		args.addAll(List.of(more));
+		return TestManagers.builder().run(args.toArray(String[]::new));
 	}
 
 	private X509Certificate awaitIssued(int port) {
