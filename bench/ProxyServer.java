@@ -46,7 +46,8 @@ public final class ProxyServer {
 
 		TrafficStats stats = new TrafficStats();
 		EmbeddedProxy proxy = new EmbeddedProxy(
-				new EmbeddedProxy.Settings("127.0.0.1", port, Duration.ofSeconds(10), 1024 * 1024, 512), null, stats);
+				new EmbeddedProxy.Settings("127.0.0.1", port, 0, Duration.ofSeconds(10), 1024 * 1024, 512), null,
+				stats);
 		// Non-service paths go to the manager; the bench sends none, so any port nothing listens on will do.
 		proxy.start(new InetSocketAddress("127.0.0.1", unusedPort()));
 		List<RouteTable.Backend> backends = new ArrayList<>();
