@@ -4,6 +4,8 @@
 // arriving live with the unread badge, and a USER who is shown no admin views.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   startManager,
@@ -14,6 +16,7 @@ import {
 import { launch, signIn, SCREENSHOTS } from "../lib/browser.mjs";
 
 const IMAGE = "daeploy-test/busybox:1";
+const S2I_BUILDER = "daeploy-test/s2i-busybox:1";
 const WAIT = { timeout: 60_000 };
 
 let manager;
@@ -161,6 +164,47 @@ test("an image deployed from the deploy page is followed to RUNNING", async () =
     .getByRole("row", { name: /from_form/ })
     .getByText("Running", { exact: true })
     .waitFor(WAIT);
+});
+
+test("a source folder picked on the deploy page is packed, built with its log live, and served", async () => {
+  // a folder as a user has it: a page and a build step that prints as it goes
+  const folder = mkdtempSync(join(tmpdir(), "daeploy-e2e-folder-"));
+  writeFileSync(join(folder, "index.html"), "hello from a folder\n");
+  writeFileSync(
+    join(folder, "build.sh"),
+    '#!/bin/sh\nfor step in 1 2 3; do echo "building the folder: step $step"; sleep 1; done\n',
+    { mode: 0o755 },
+  );
+  await page.goto(manager.dashboardOrigin + "/deploy");
+  await page
+    .getByRole("heading", { name: "Deploy", exact: true })
+    .waitFor(WAIT);
+  await page.getByLabel("Name", { exact: true }).fill("from_folder");
+  await page.getByLabel("Version", { exact: true }).fill("1.0.0");
+  await page.getByText("Source folder", { exact: true }).click();
+  await page.getByTestId("folder-input").setInputFiles(folder);
+  await page.getByLabel("Builder image (optional)").fill(S2I_BUILDER);
+  await page.getByRole("button", { name: "Deploy", exact: true }).click();
+
+  await page.waitForURL(/\/deployments\/[^/]+$/, WAIT);
+  const log = page.getByRole("region", { name: /^Log of deployment / });
+  // the builder's own line and each of build.sh's, streamed while the build runs
+  await log.getByText("---> Installing application source").waitFor(WAIT);
+  for (const step of [1, 2, 3]) {
+    await log.getByText(`building the folder: step ${step}`).waitFor(WAIT);
+  }
+  await page
+    .locator(".deployment-state")
+    .getByText("Running", { exact: true })
+    .waitFor(WAIT);
+  await shot(page, "deployment-folder");
+
+  const answer = await fetch(
+    manager.servicesOrigin + "/services/from_folder/index.html",
+    { headers: { Authorization: `Bearer ${admin}` } },
+  );
+  assert.equal(answer.status, 200);
+  assert.equal(await answer.text(), "hello from a folder\n");
 });
 
 test("a version's page shows the lines its container prints, live, and kills it after asking", async () => {
