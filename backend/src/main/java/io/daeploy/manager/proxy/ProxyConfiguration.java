@@ -167,10 +167,6 @@ class ProxyConfiguration {
 			return this.proxy.kind();
 		}
 
-		AcmeCertificates certificates() {
-			return this.certificates;
-		}
-
 	}
 
 	/**

@@ -115,8 +115,6 @@ public final class AcmeCertificates implements TlsSource {
 
 	private boolean failing;
 
-	private int orders;
-
 	/**
 	 * Creates the source; it serves a stored or a self-signed certificate at once, and
 	 * orders from {@link #start()}.
@@ -184,22 +182,6 @@ public final class AcmeCertificates implements TlsSource {
 	@Override
 	public void onChange(Runnable listener) {
 		this.listeners.add(listener);
-	}
-
-	/**
-	 * Whether the certificate served now was issued by the ACME server.
-	 * @return {@code false} while the self-signed stand-in is served
-	 */
-	public boolean issued() {
-		return this.issued;
-	}
-
-	/**
-	 * How many certificates this source has had issued since it was made.
-	 * @return orders completed
-	 */
-	public synchronized int orders() {
-		return this.orders;
 	}
 
 	private void check() {
@@ -283,9 +265,6 @@ public final class AcmeCertificates implements TlsSource {
 			store(domainKey, chain);
 			this.current = new Served(domainKey.getPrivate(), List.copyOf(chain));
 			this.issued = true;
-			synchronized (this) {
-				this.orders++;
-			}
 			logger.info("HTTPS: certificate for " + this.settings.hostName() + " issued by "
 					+ chain.get(0).getIssuerX500Principal().getName() + ", valid until "
 					+ chain.get(0).getNotAfter().toInstant());
