@@ -36,3 +36,12 @@ export async function signIn(target, username, password) {
   await target.getByLabel("Password").fill(password);
   await target.getByRole("button", { name: "Sign in" }).click();
 }
+
+/**
+ * The Services page's heading. Its accessible name carries the count once the list is in
+ * ("Services 3"), so an exact "Services" matches only while the list loads: a wait for that
+ * passed or timed out by how fast the list came.
+ */
+export function servicesHeading(target) {
+  return target.getByRole("heading", { name: /^Services( \d+)?$/ });
+}

@@ -13,7 +13,12 @@ import {
   login,
   ADMIN_PASSWORD,
 } from "../lib/manager.mjs";
-import { launch, signIn, SCREENSHOTS } from "../lib/browser.mjs";
+import {
+  launch,
+  signIn,
+  servicesHeading,
+  SCREENSHOTS,
+} from "../lib/browser.mjs";
 
 const IMAGE = "daeploy-test/busybox:1";
 const S2I_BUILDER = "daeploy-test/s2i-busybox:1";
@@ -89,9 +94,7 @@ test("an admin signs in on the dashboard port and sees the services list follow 
     .waitFor(WAIT);
   await shot(page, "sign-in");
   await signIn(page, "admin", ADMIN_PASSWORD);
-  await page
-    .getByRole("heading", { name: "Services", exact: true })
-    .waitFor(WAIT);
+  await servicesHeading(page).waitFor(WAIT);
   await page.getByText("No services deployed.").waitFor(WAIT);
   // the session is the httpOnly cookie: nothing for scripts to read or keep
   assert.equal(await page.evaluate(() => document.cookie), "");
@@ -244,9 +247,7 @@ test("a version's page shows the lines its container prints, live, and kills it 
   await shot(page, "kill-dialog");
   await dialog.getByRole("button", { name: "Kill 1.0.0" }).click();
   await page.waitForURL(manager.dashboardOrigin + "/", WAIT);
-  await page
-    .getByRole("heading", { name: "Services", exact: true })
-    .waitFor(WAIT);
+  await servicesHeading(page).waitFor(WAIT);
   services = await api('{ services(name: "chatty") { version } }');
   assert.deepEqual(services.services, []);
   assert.equal(await page.getByRole("row", { name: /chatty/ }).count(), 0);
@@ -463,9 +464,7 @@ test("every page fits 420 px and 1280 px without sideways scrolling, and a wrong
 
 test("the sections are reached with the keyboard alone", async () => {
   await page.goto(manager.dashboardOrigin + "/");
-  await page
-    .getByRole("heading", { name: "Services", exact: true })
-    .waitFor(WAIT);
+  await servicesHeading(page).waitFor(WAIT);
   let focused = "";
   for (let i = 0; i < 40 && focused !== "Deploy"; i++) {
     await page.keyboard.press("Tab");

@@ -10,7 +10,7 @@ import {
   login,
   ADMIN_PASSWORD,
 } from "../lib/manager.mjs";
-import { launch, signIn } from "../lib/browser.mjs";
+import { launch, signIn, servicesHeading } from "../lib/browser.mjs";
 
 const IMAGE = "daeploy-test/busybox:1";
 const WAIT = { timeout: 120_000 };
@@ -30,9 +30,7 @@ before(async () => {
   page = await browser.newPage();
   await page.goto(manager.dashboardOrigin + "/");
   await signIn(page, "admin", ADMIN_PASSWORD);
-  await page
-    .getByRole("heading", { name: "Services", exact: true })
-    .waitFor(WAIT);
+  await servicesHeading(page).waitFor(WAIT);
 });
 
 after(async () => {
