@@ -209,7 +209,7 @@ class ReadmeExamplesIntegrationTests extends ManagerIntegrationTests {
 	 */
 	private String trigger(String field, String document) throws Exception {
 		switch (field) {
-			case "serviceLogs" -> {
+			case "serviceLogs", "serviceLogBatches" -> {
 				URI service = URI.create("http://127.0.0.1:" + proxyPort() + "/services/" + argument(document, "name")
 						+ "_" + argument(document, "version") + "/");
 				HttpResponse<String> answer = this.http.send(HttpRequest.newBuilder(service)

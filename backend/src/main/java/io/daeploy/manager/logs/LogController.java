@@ -52,4 +52,15 @@ class LogController {
 		return this.logs.managerLogs((tail != null) ? tail : 200, !Boolean.FALSE.equals(follow));
 	}
 
+	@SubscriptionMapping
+	Flux<List<LogLine>> serviceLogBatches(@Argument String name, @Argument String version, @Argument Integer tail,
+			@Argument Instant since, @Argument Boolean follow) {
+		return LogService.batched(followServiceLogs(name, version, tail, since, follow));
+	}
+
+	@SubscriptionMapping
+	Flux<List<LogLine>> managerLogBatches(@Argument Integer tail, @Argument Boolean follow) {
+		return LogService.batched(followManagerLogs(tail, follow));
+	}
+
 }

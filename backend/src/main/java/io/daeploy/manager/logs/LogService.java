@@ -1,5 +1,6 @@
 package io.daeploy.manager.logs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -12,6 +13,7 @@ import io.daeploy.manager.error.DaeployException;
 import io.daeploy.manager.error.ErrorCode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
@@ -74,6 +76,28 @@ public class LogService {
 			checkTail(tail, 0);
 			return follow ? ManagerLogRing.get().follow(tail) : Flux.fromIterable(ManagerLogRing.get().tail(tail));
 		});
+	}
+
+	/** The most lines in one message of a batched stream. */
+	static final int BATCH_LINES = 256;
+
+	/**
+	 * About the most text in one message of a batched stream (one longer line goes
+	 * alone).
+	 */
+	static final long BATCH_BYTES = 256 * 1024;
+
+	/** The longest a line waits for others to share its message. */
+	static final Duration BATCH_DELAY = Duration.ofMillis(5);
+
+	/**
+	 * A log stream as messages of several lines: a burst is sent as few messages, each
+	 * executed and encoded once, and a lone line waits at most {@link #BATCH_DELAY}.
+	 * @param lines the lines, in order
+	 * @return the same lines, in order, in batches
+	 */
+	static Flux<List<LogLine>> batched(Flux<LogLine> lines) {
+		return Batches.of(lines, BATCH_LINES, BATCH_BYTES, LogService::size, BATCH_DELAY, Schedulers.parallel());
 	}
 
 	/** The most text a page of log lines holds; older lines beyond it are left out. */

@@ -57,7 +57,8 @@ class QueryLimits {
 				// the paged lists (their inner lists of the same name take no argument:
 				// 1)
 				case "notifications", "auditLog", "deployments" -> intArgument(env.getArguments(), "first", 1);
-				case "serviceLogs", "managerLogs" -> Math.max(1, intArgument(env.getArguments(), "tail", 10) / 10);
+				case "serviceLogs", "managerLogs", "serviceLogBatches", "managerLogBatches" ->
+					Math.max(1, intArgument(env.getArguments(), "tail", 10) / 10);
 				default -> 1;
 			};
 			long cost = own + (long) times * Math.max(child, 1);

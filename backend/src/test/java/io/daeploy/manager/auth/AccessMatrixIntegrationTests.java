@@ -69,6 +69,7 @@ class AccessMatrixIntegrationTests extends ManagerIntegrationTests {
 			Map.entry("Mutation.killService", USERS), Map.entry("Mutation.assignMainVersion", USERS),
 			Map.entry("Query.serviceLogs", USERS), Map.entry("Query.managerLogs", ADMIN),
 			Map.entry("Subscription.serviceLogs", USERS), Map.entry("Subscription.managerLogs", ADMIN),
+			Map.entry("Subscription.serviceLogBatches", USERS), Map.entry("Subscription.managerLogBatches", ADMIN),
 			Map.entry("Subscription.notifications", USERS), Map.entry("Subscription.serviceEvents", USERS),
 			Map.entry("Query.notifications", USERS),
 			Map.entry("Mutation.raiseNotification", EnumSet.of(Identity.USER, Identity.SERVICE, Identity.ADMIN)),

@@ -135,6 +135,42 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 	}
 
 	@Test
+	void theBatchedStreamCarriesEveryLineOnceInOrderInFewMessages() {
+		String name = unique("batched");
+		deploy(name, "i=0; while [ $i -lt 5000 ]; do echo \"n $i\"; i=$((i+1)); done; echo done; "
+				+ "sleep 2; echo late; exec sleep 1000");
+		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), login("admin", ADMIN_PASSWORD))) {
+			socket.subscribe("b", "subscription { serviceLogBatches(name: \"" + name
+					+ "\", version: \"1.0.0\", tail: 10000) { line stream } }");
+			List<String> lines = new ArrayList<>();
+			int messages = 0;
+			while (!lines.contains("late")) {
+				String message = socket.await((m) -> m.contains("\"next\""), Duration.ofSeconds(20));
+				messages++;
+				Matcher line = Pattern.compile("\"line\":\"([^\"]*)\"").matcher(message);
+				int before = lines.size();
+				while (line.find()) {
+					lines.add(line.group(1));
+				}
+				assertThat(lines.size() - before).as("lines in one message").isBetween(1, 256);
+			}
+			assertThat(lines).hasSize(5002).endsWith("done", "late");
+			for (int i = 0; i < 5000; i++) {
+				assertThat(lines.get(i)).isEqualTo("n " + i);
+			}
+			// 5000 lines one to a message would be 5000 messages
+			assertThat(messages).isLessThan(500);
+		}
+		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), login("admin", ADMIN_PASSWORD))) {
+			// the manager's own log, batched the same way, starts with its ring's last
+			// lines
+			socket.subscribe("m", "subscription { managerLogBatches(tail: 20) { line level } }");
+			String first = socket.await((m) -> m.contains("\"next\""), Duration.ofSeconds(10));
+			assertThat(Pattern.compile("\"line\":").matcher(first).results().count()).isBetween(2L, 20L);
+		}
+	}
+
+	@Test
 	void twoHundredCancelledStreamsLeaveNothingOpen() throws IOException {
 		String name = unique("many");
 		deploy(name, TICKING);
