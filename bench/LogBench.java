@@ -2,7 +2,7 @@
 // (see bench/README.md, "logs"). Single-file Java 17 program, JDK only (java.net.http.HttpClient
 // and java.net.http.WebSocket), no dependencies:
 //   java bench/LogBench.java --root . [--quick] [--lines N] [--rounds R] [--marks M] ...
-// Measures, against a real Docker engine and in one run, the `serviceLogs` subscription
+// Measures, against a real Docker engine and in one run, the `serviceLogBatches` subscription (or `serviceLogs`)
 // (graphql-transport-ws) against `docker logs -f` of the same container: throughput of a burst
 // of numbered lines, lost / duplicated / reordered lines, and the latency of a slow writer.
 
@@ -63,6 +63,10 @@ public class LogBench {
 	static int markMs = 100; // latency: interval between two marks
 
 	static String fields = "timestamp stream line"; // what the subscription selects
+
+	// the batched stream the dashboard and CLI follow; --subscription serviceLogs measures one
+	// line per message
+	static String subscription = "serviceLogBatches";
 
 	static boolean quick;
 
@@ -182,6 +186,7 @@ public class LogBench {
 				case "--mark-ms" -> markMs = Integer.parseInt(args[++i]);
 				case "--history-tail" -> historyTail = Integer.parseInt(args[++i]);
 				case "--fields" -> fields = args[++i];
+				case "--subscription" -> subscription = args[++i];
 				case "--quick" -> {
 					quick = true;
 					lines = 20_000;
@@ -193,7 +198,8 @@ public class LogBench {
 				case "-h", "--help" -> {
 					System.out.println("usage: java bench/LogBench.java [--root DIR] [--jar JAR] [--java-opts OPTS]\n"
 							+ "       [--lines N] [--rounds R] [--warmup W] [--marks M] [--mark-ms MS]\n"
-							+ "       [--history-tail T] [--fields \"timestamp stream line\"] [--quick]");
+							+ "       [--history-tail T] [--fields \"timestamp stream line\"]\n"
+							+ "       [--subscription serviceLogBatches|serviceLogs] [--quick]");
 					System.exit(0);
 				}
 				default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
@@ -393,7 +399,8 @@ public class LogBench {
 				+ ((dockerdPid > 0) ? " (dockerd pid " + dockerdPid + ", its CPU is read from /proc)" : ""));
 		say("  machine    " + Runtime.getRuntime().availableProcessors() + " cores, load average " + loadavg());
 		say("  settings   lines " + lines + ", rounds " + rounds + " (+" + warmup + " warm-up), history tail "
-				+ historyTail + ", marks " + marks + " every " + markMs + " ms, subscription selects { " + fields + " }");
+				+ historyTail + ", marks " + marks + " every " + markMs + " ms, subscription " + subscription
+				+ " selects { " + fields + " }");
 	}
 
 	// ---- the rounds ----
@@ -809,7 +816,7 @@ public class LogBench {
 
 		Reader subscribe(String id, int tail, Tracker t) throws Exception {
 			this.trackers.put(id, t);
-			String query = "subscription { serviceLogs(name: \"" + service + "\", version: \"" + VERSION + "\", tail: "
+			String query = "subscription { " + subscription + "(name: \"" + service + "\", version: \"" + VERSION + "\", tail: "
 					+ tail + ", follow: true) { " + fields + " } }";
 			send(Json.write(Map.of("id", id, "type", "subscribe", "payload", Map.of("query", query))));
 			return new Reader() {
@@ -867,7 +874,7 @@ public class LogBench {
 				int at = message.indexOf(key);
 				if (at < 0 || message.indexOf('\\') >= 0) {
 					Object parsed = Json.parse(message);
-					Object batch = at(parsed, "payload", "data", "serviceLogs");
+					Object batch = at(parsed, "payload", "data", subscription);
 					if (batch instanceof Map<?, ?> single) {
 						batch = List.of(single);
 					}

@@ -26,9 +26,10 @@ const schedule: (callback: () => void) => void =
     : (callback) => setTimeout(callback, 16);
 
 /**
- * An append-only store of log lines outside React. Lines arrive one WebSocket message each, often
- * thousands a second; the buffer takes them without rendering and tells its viewers at most once an
- * animation frame, so a new line is on screen by the next frame and a flood costs one render a frame.
+ * An append-only store of log lines outside React. Lines arrive in batches (one WebSocket message
+ * holds up to a few hundred), often thousands a second; the buffer takes them without rendering and
+ * tells its viewers at most once an animation frame, so a new line is on screen by the next frame
+ * and a flood costs one render a frame.
  */
 export class LogBuffer {
   private entries: LogEntry[] = [];
@@ -60,10 +61,27 @@ export class LogBuffer {
   }
 
   push(entry: LogEntry): void {
+    if (this.add(entry)) {
+      this.changed();
+    }
+  }
+
+  /** Adds the lines of one message of a batched stream, in order. */
+  pushAll(entries: readonly LogEntry[]): void {
+    let added = false;
+    for (const entry of entries) {
+      added = this.add(entry) || added;
+    }
+    if (added) {
+      this.changed();
+    }
+  }
+
+  private add(entry: LogEntry): boolean {
     const ms = Date.parse(entry.timestamp);
     if (this.resuming) {
       if (ms < this.lastMs || (ms === this.lastMs && this.lastAtMs.includes(entry.line))) {
-        return;
+        return false;
       }
       this.resuming = ms === this.lastMs;
     }
@@ -81,7 +99,7 @@ export class LogBuffer {
       this.entries = this.entries.slice(cut);
       this.dropped += cut;
     }
-    this.changed();
+    return true;
   }
 
   /**

@@ -147,6 +147,20 @@ describe('LogBuffer', () => {
     expect(buffer.lines.map((entry) => entry.line)).toEqual(['line 1', 'line 2', 'line 3', 'line 3']);
   });
 
+  it('takes a batch in order, skipping within it what a resumed stream sends again', () => {
+    const buffer = new LogBuffer();
+    buffer.pushAll([line(1), line(2)]);
+
+    buffer.resume();
+    buffer.pushAll([line(1), line(2), line(3), line(4)]);
+
+    expect(buffer.lines.map((entry) => entry.line)).toEqual(['line 1', 'line 2', 'line 3', 'line 4']);
+    // a batch of lines seen already changes nothing
+    buffer.resume();
+    buffer.pushAll([line(3), line(4)]);
+    expect(buffer.lines).toHaveLength(4);
+  });
+
   it('drops the oldest lines beyond its limit', () => {
     const buffer = new LogBuffer(100);
     for (let index = 0; index < 150; index += 1) {

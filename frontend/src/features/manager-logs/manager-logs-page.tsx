@@ -20,7 +20,7 @@ export function ManagerLogsPage() {
   const stream = useSubscription(
     ManagerLogStreamDocument,
     { tail: MANAGER_TAIL },
-    { onData: ({ managerLogs }) => buffer.push(managerLogs) },
+    { onData: ({ managerLogBatches }) => buffer.pushAll(managerLogBatches) },
   );
 
   return (

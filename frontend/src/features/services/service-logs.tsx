@@ -22,7 +22,7 @@ export function ServiceLogs({ name, version }: { name: string; version: string }
   const stream = useSubscription(
     ServiceLogStreamDocument,
     { name, version, tail: LOG_TAIL },
-    { onData: ({ serviceLogs }) => buffer.push(serviceLogs) },
+    { onData: ({ serviceLogBatches }) => buffer.pushAll(serviceLogBatches) },
   );
 
   return (

@@ -116,7 +116,7 @@ describe('ServicePage', () => {
     expect(screen.getByRole('region', { name: 'Log of iris 1.0.0' })).toBeTruthy();
   });
 
-  it('shows a container’s log lines as they arrive', async () => {
+  it('shows a container’s log lines as they arrive, several to a message', async () => {
     const server = stubSubscriptions();
     stubService(versions());
     renderPage(<ServicePage name="iris" version="1.0.0" />);
@@ -128,10 +128,14 @@ describe('ServicePage', () => {
     });
 
     server.next('ServiceLogStream', {
-      serviceLogs: { timestamp: '2026-11-25T09:00:00.123Z', stream: 'STDOUT', line: 'GET /predict 200' },
+      serviceLogBatches: [
+        { timestamp: '2026-11-25T09:00:00.123Z', stream: 'STDOUT', line: 'GET /predict 200' },
+        { timestamp: '2026-11-25T09:00:00.124Z', stream: 'STDERR', line: 'model reloaded' },
+      ],
     });
 
     expect(await screen.findByText('GET /predict 200')).toBeTruthy();
+    expect(await screen.findByText('model reloaded')).toBeTruthy();
   });
 
   it('makes a shadow main', async () => {

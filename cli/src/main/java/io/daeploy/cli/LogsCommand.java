@@ -36,9 +36,13 @@ final class LogsCommand extends CliCommand {
 			  serviceLogs(name: $name, version: $version, tail: $tail, since: $since) { timestamp stream line }
 			}""";
 
+	/**
+	 * Followed in batches: a burst is a few messages of many lines, printed with one
+	 * flush each.
+	 */
 	private static final String FOLLOW = """
 			subscription($name: String!, $version: String!, $tail: Int, $since: DateTime) {
-			  serviceLogs(name: $name, version: $version, tail: $tail, since: $since, follow: true) { timestamp stream line }
+			  serviceLogBatches(name: $name, version: $version, tail: $tail, since: $since, follow: true) { timestamp stream line }
 			}""";
 
 	@Parameters(paramLabel = "NAME", index = "0", description = "The service.")
@@ -74,7 +78,10 @@ final class LogsCommand extends CliCommand {
 		variables.put("since", (this.since != null) ? since(this.since, Clock.systemDefaultZone()) : null);
 		if (this.follow) {
 			manager.subscribe(FOLLOW, variables, (data) -> {
-				print(data.path("serviceLogs"));
+				for (JsonNode line : data.path("serviceLogBatches")) {
+					print(line);
+				}
+				out().flush();
 				return true;
 			});
 		}
@@ -82,6 +89,7 @@ final class LogsCommand extends CliCommand {
 			for (JsonNode line : manager.graphql(PAGE, variables).path("serviceLogs")) {
 				print(line);
 			}
+			out().flush();
 		}
 		return 0;
 	}
@@ -94,7 +102,6 @@ final class LogsCommand extends CliCommand {
 			String text = line.path("line").asString();
 			out().println(this.timestamps ? line.path("timestamp").asString() + " " + text : text);
 		}
-		out().flush();
 	}
 
 	/**
