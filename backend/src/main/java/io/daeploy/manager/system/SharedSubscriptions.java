@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import graphql.ExecutionResult;
 import graphql.language.Document;
@@ -90,8 +91,33 @@ class SharedSubscriptions implements WebGraphQlInterceptor {
 				if (running != null && running.open()) {
 					return Mono.just(running.response());
 				}
-				return chain.next(request).map((response) -> share(key, response));
+				return keptAfterAnswer(chain.next(request).map((response) -> share(key, response)));
 			});
+	}
+
+	/**
+	 * The answer of the execution that becomes shared, shielded from its own subscriber's
+	 * leaving. Spring cancels a subscription's execution (graphql-java's
+	 * {@code ExecutionInput.cancel()}, on cancel of the answer's {@code Mono}) when that
+	 * subscriber's socket closes, even after the answer came; every later event of the
+	 * execution then fails. For a shared execution that would end the stream of everyone
+	 * who joined it because its first subscriber closed a tab. A cancel before the answer
+	 * still cancels the execution; after it, the stream ends with its last subscriber
+	 * ({@link Stream#left()}).
+	 */
+	private static Mono<WebGraphQlResponse> keptAfterAnswer(Mono<WebGraphQlResponse> answer) {
+		return Mono.create((sink) -> {
+			AtomicBoolean answered = new AtomicBoolean();
+			Disposable execution = answer.contextWrite(sink.contextView()).subscribe((response) -> {
+				answered.set(true);
+				sink.success(response);
+			}, sink::error, sink::success);
+			sink.onCancel(() -> {
+				if (!answered.get()) {
+					execution.dispose();
+				}
+			});
+		});
 	}
 
 	private WebGraphQlResponse share(Key key, WebGraphQlResponse response) {

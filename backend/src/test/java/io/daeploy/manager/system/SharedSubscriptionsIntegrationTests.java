@@ -109,6 +109,40 @@ class SharedSubscriptionsIntegrationTests extends ManagerIntegrationTests {
 		await("every execution ends with its last subscriber", () -> this.shared.streams() == before);
 	}
 
+	@Test
+	void theFirstSubscriberLeavingEndsNobodyElsesStream() throws Exception {
+		// the shared execution is the first subscriber's own: Spring cancels it when that
+		// subscriber leaves, which once ended the stream of all who had joined it (seen
+		// in
+		// CI when the first of 20 sockets to subscribe was one that closed early)
+		String admin = login("admin", ADMIN_PASSWORD);
+		int before = this.shared.streams();
+		double open = openSubscriptions();
+		try (GraphQlWebSocket first = GraphQlWebSocket.connect(webSocket(), admin);
+				GraphQlWebSocket second = GraphQlWebSocket.connect(webSocket(), admin)) {
+			first.subscribe("n", NOTIFICATIONS);
+			await("the first subscription", () -> this.shared.streams() == before + 1);
+			second.subscribe("n", NOTIFICATIONS);
+			await("the second subscription", () -> openSubscriptions() >= open + 2);
+			assertThat(this.shared.streams()).isEqualTo(before + 1);
+
+			String service = "owner_" + UUID.randomUUID().toString().substring(0, 8);
+			raise(service, "both");
+			assertThat(next(first)).containsEntry("message", "both");
+			assertThat(next(second)).containsEntry("message", "both");
+
+			first.close();
+			await("the first subscriber gone", () -> openSubscriptions() <= open + 1);
+			raise(service, "after the first left");
+			assertThat(next(second)).containsEntry("message", "after the first left");
+			raise(service, "and again");
+			assertThat(next(second)).containsEntry("message", "and again");
+			assertThat(second.poll(Duration.ofMillis(200))).as("no error after the events").isNull();
+			assertThat(this.shared.streams()).isEqualTo(before + 1);
+		}
+		await("the execution ends with its last subscriber", () -> this.shared.streams() == before);
+	}
+
 	private double openSubscriptions() {
 		return this.meters.get("daeploy.graphql.subscriptions").gauge().value();
 	}
