@@ -153,10 +153,17 @@ class AuthEndpoints {
 		}
 		String address = ClientAddresses.of(request.remoteAddress().orElse(null),
 				request.headers().firstHeader("X-Forwarded-For"));
-		Mono<Credentials> credentials = json
-				? request.bodyToMono(String.class)
-					.map((body) -> this.json.readValue(body, Credentials.class))
-					.defaultIfEmpty(new Credentials("", ""))
+		Mono<Credentials> credentials = json ? request.bodyToMono(String.class).<Credentials>handle((body, sink) -> {
+			// the JSON `null` reads as no object at all: as malformed as any
+			// other body that is not one
+			Credentials read = this.json.readValue(body, Credentials.class);
+			if (read != null) {
+				sink.next(read);
+			}
+			else {
+				sink.error(new MalformedCredentials());
+			}
+		}).defaultIfEmpty(new Credentials("", ""))
 				: request.formData()
 					.map((form) -> new Credentials(firstOr(form, "username", ""), firstOr(form, "password", ""),
 							firstOr(form, "destination", null)));
@@ -192,7 +199,8 @@ class AuthEndpoints {
 				.onErrorResume(DaeployException.class, (ex) -> json ? error(HttpStatus.UNAUTHORIZED, ex)
 						: page(headers, HttpStatus.UNAUTHORIZED, destination, ex.getMessage()));
 		})
-			.onErrorResume(tools.jackson.core.JacksonException.class,
+			.onErrorResume(
+					(ex) -> ex instanceof tools.jackson.core.JacksonException || ex instanceof MalformedCredentials,
 					(ex) -> ServerResponse.badRequest()
 						.contentType(MediaType.APPLICATION_JSON)
 						.bodyValue("{\"message\":\"Send {\\\"username\\\": ..., \\\"password\\\": ...}\","
@@ -380,6 +388,15 @@ class AuthEndpoints {
 
 		Credentials(String username, String password) {
 			this(username, password, null);
+		}
+
+	}
+
+	/** A sign-in body that is JSON but no object. */
+	private static final class MalformedCredentials extends RuntimeException {
+
+		MalformedCredentials() {
+			super("not an object", null, false, false);
 		}
 
 	}

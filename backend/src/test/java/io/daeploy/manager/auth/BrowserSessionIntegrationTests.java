@@ -208,6 +208,28 @@ class BrowserSessionIntegrationTests extends ManagerIntegrationTests {
 		assertThat(garbage.body()).contains("\"code\":\"UNAUTHENTICATED\"").contains("\"reason\":\"malformed\"");
 	}
 
+	@Test
+	void aSignInBodyThatIsNoObjectIsAClearRefusal() throws Exception {
+		// found by the hostile suite (seed 1483338376296991738): the body `null` got 500
+		for (String body : new String[] { "null", "[]", "\"admin\"", "7", "{\"username\":", "" }) {
+			HttpResponse<String> answer = this.http
+				.send(HttpRequest.newBuilder(URI.create(this.dashboard + "/auth/login"))
+					.header("Content-Type", "application/json")
+					.header("Origin", this.dashboard)
+					.header("Sec-Fetch-Site", "same-origin")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).as("status for body %s: %s", body, answer.body()).isIn(400, 401);
+			assertThat(answer.body()).as("body %s", body).contains("\"code\":");
+			if (!body.isEmpty()) {
+				assertThat(answer.statusCode()).as("status for body %s", body).isEqualTo(400);
+				assertThat(answer.body()).contains("\"code\":\"INVALID_INPUT\"");
+			}
+		}
+		// and a good sign-in still works
+		assertThat(signIn(this.dashboard, this.dashboard).statusCode()).isEqualTo(200);
+	}
+
 	private HttpResponse<String> signIn(String to, String origin) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create(to + "/auth/login"))
 			.header("Content-Type", "application/json")
