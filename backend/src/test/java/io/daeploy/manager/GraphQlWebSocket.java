@@ -31,11 +31,16 @@ public final class GraphQlWebSocket implements AutoCloseable {
 	 */
 	public static final int HANDSHAKE_REFUSED = 4999;
 
+	private static final Duration CLOSED_CHECK = Duration.ofMillis(100);
+
 	private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
 	private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final Sinks.One<CloseStatus> closed = Sinks.one();
+
+	/** Set once the socket is closed (or never opened): no message comes after that. */
+	private volatile boolean ended;
 
 	private final Disposable connection;
 
@@ -53,7 +58,10 @@ public final class GraphQlWebSocket implements AutoCloseable {
 
 			@Override
 			public Mono<Void> handle(WebSocketSession session) {
-				session.closeStatus().subscribe(GraphQlWebSocket.this.closed::tryEmitValue);
+				session.closeStatus().subscribe((status) -> {
+					GraphQlWebSocket.this.ended = true;
+					GraphQlWebSocket.this.closed.tryEmitValue(status);
+				});
 				Mono<Void> in = session.receive()
 					.map((message) -> message.getPayloadAsText())
 					.doOnNext(GraphQlWebSocket.this.received::add)
@@ -63,8 +71,10 @@ public final class GraphQlWebSocket implements AutoCloseable {
 			}
 
 		};
-		this.connection = new ReactorNettyWebSocketClient().execute(uri, handshake, handler)
-			.subscribe(null, (ex) -> this.closed.tryEmitValue(new CloseStatus(HANDSHAKE_REFUSED, String.valueOf(ex))));
+		this.connection = new ReactorNettyWebSocketClient().execute(uri, handshake, handler).subscribe(null, (ex) -> {
+			this.ended = true;
+			this.closed.tryEmitValue(new CloseStatus(HANDSHAKE_REFUSED, String.valueOf(ex)));
+		}, () -> this.ended = true);
 	}
 
 	/**
@@ -132,11 +142,20 @@ public final class GraphQlWebSocket implements AutoCloseable {
 		try {
 			while (true) {
 				long left = deadline - System.nanoTime();
-				String message = (left > 0) ? this.received.poll(left, TimeUnit.NANOSECONDS) : null;
-				if (message == null) {
+				if (left <= 0) {
 					throw new AssertionError("No matching message within " + timeout);
 				}
-				if (match.test(message)) {
+				// a closed socket sends nothing more: say so at once rather than at the
+				// deadline (a refused connection_init closes with 4401)
+				String message = this.received.poll(Math.min(left, CLOSED_CHECK.toNanos()), TimeUnit.NANOSECONDS);
+				if (message == null && this.ended) {
+					message = this.received.poll(CLOSED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+					if (message == null) {
+						throw new AssertionError("The socket closed (" + closeStatus(Duration.ofSeconds(1))
+								+ ") before a matching message");
+					}
+				}
+				if (message != null && match.test(message)) {
 					return message;
 				}
 			}
