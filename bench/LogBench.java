@@ -288,7 +288,8 @@ public class LogBench {
 
 		section("deploy the writer");
 		service = "logbench_" + runId;
-		container = "daeploy-" + service + "-" + VERSION;
+		// the manager names a container of an instance other than the default after it
+		container = "daeploy-" + instance + "-" + service + "-" + VERSION;
 		Map<String, Object> input = new LinkedHashMap<>();
 		input.put("name", service);
 		input.put("version", VERSION);
@@ -741,7 +742,10 @@ public class LogBench {
 		static DockerLogs start(int tail, Tracker t) throws IOException {
 			Process p = new ProcessBuilder("docker", "logs", "--follow", "--tail", Integer.toString(tail), container)
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				// what docker logs says on stderr goes beside the manager's log, for a reader
+				// that ends early
+				.redirectError(ProcessBuilder.Redirect
+					.appendTo(Files.createDirectories(resultsDir.resolve("logs")).resolve("docker-logs.err").toFile()))
 				.start();
 			children.add(p);
 			Thread reader = new Thread(() -> {

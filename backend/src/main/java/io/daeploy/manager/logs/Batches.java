@@ -22,7 +22,9 @@ import reactor.util.context.Context;
 
 /**
  * Groups a stream's items into lists, each sent as soon as it is full (by count or by
- * weight) or its first item has waited {@code maxDelay}, whichever comes first.
+ * weight) or its first item has waited {@code maxDelay}, whichever comes first; an item
+ * that comes after a quiet spell of {@code maxDelay} goes at once, alone, so a slow
+ * stream waits for nothing and only the items of a burst share batches.
  * <p>
  * Written here rather than with {@code bufferTimeout} because of how that operator fails
  * under back-pressure: without fair back-pressure a timeout that finds no demand errors
@@ -138,6 +140,9 @@ final class Batches {
 
 		private Disposable pendingTimer;
 
+		/** When the drain last sent a batch, on the timer's clock. */
+		private long lastSent = Long.MIN_VALUE / 2;
+
 		private volatile int wip;
 
 		private volatile int timerState;
@@ -233,6 +238,10 @@ final class Batches {
 			drain();
 		}
 
+		private long now() {
+			return this.parent.timer.now(TimeUnit.NANOSECONDS);
+		}
+
 		private void timerFired() {
 			if (TIMER.compareAndSet(this, SET, FIRED)) {
 				drain();
@@ -263,10 +272,15 @@ final class Batches {
 					}
 					boolean full = items >= this.parent.maxItems || this.queuedWeight >= this.parent.maxWeight;
 					boolean due = this.timerState == FIRED;
-					if (!full && !due && !terminated) {
+					// after a quiet spell the first item goes at once: only what follows
+					// it
+					// closely waits to share a batch
+					boolean quiet = !full && !due && now() - this.lastSent >= this.parent.delayNanos;
+					if (!full && !due && !quiet && !terminated) {
 						break;
 					}
 					this.actual.onNext(take());
+					this.lastSent = now();
 					sent++;
 					if (due) {
 						TIMER.set(this, IDLE);

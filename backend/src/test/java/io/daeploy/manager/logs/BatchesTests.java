@@ -49,23 +49,30 @@ class BatchesTests {
 		assertThat(batches).allSatisfy((batch) -> assertThat(batch).isNotEmpty().hasSizeLessThanOrEqualTo(256));
 		assertThat(batches.stream().flatMap(List::stream).toList())
 			.containsExactlyElementsOf(Flux.range(0, 10_000).collectList().block());
-		// a synchronous burst fills every batch but the last
-		assertThat(batches).hasSize(40);
+		// the first item, after quiet, goes alone; the rest of a synchronous burst fills
+		// every batch but the last
+		assertThat(batches.get(0)).containsExactly(0);
+		assertThat(batches.subList(1, batches.size() - 1)).allSatisfy((batch) -> assertThat(batch).hasSize(256));
+		assertThat(batches).hasSize(41);
 	}
 
 	@Test
-	void aLoneItemWaitsTheDelayAndNoLonger() {
-		StepVerifier.withVirtualTime(() -> {
-			Sinks.Many<Integer> items = Sinks.many().unicast().onBackpressureBuffer();
-			items.tryEmitNext(7);
-			return Batches.of(items.asFlux(), 256, Long.MAX_VALUE, (i) -> 1, DELAY, VirtualTimeScheduler.get());
-		})
+	void anItemAfterQuietGoesAtOnceAndOneRightBehindItWaitsTheDelayAndNoLonger() {
+		Sinks.Many<Integer> items = Sinks.many().unicast().onBackpressureBuffer();
+		StepVerifier
+			.withVirtualTime(
+					() -> Batches.of(items.asFlux(), 256, Long.MAX_VALUE, (i) -> 1, DELAY, VirtualTimeScheduler.get()))
 			.expectSubscription()
+			.then(() -> items.tryEmitNext(7))
+			.assertNext((batch) -> assertThat(batch).containsExactly(7))
+			.then(() -> items.tryEmitNext(8))
 			.expectNoEvent(Duration.ofMillis(4))
 			.thenAwait(Duration.ofMillis(1))
-			.assertNext((batch) -> {
-				assertThat(batch).containsExactly(7);
-			})
+			.assertNext((batch) -> assertThat(batch).containsExactly(8))
+			// quiet again: the next goes at once
+			.thenAwait(Duration.ofMillis(50))
+			.then(() -> items.tryEmitNext(9))
+			.assertNext((batch) -> assertThat(batch).containsExactly(9))
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
 	}
@@ -102,7 +109,8 @@ class BatchesTests {
 			.of(Flux.just(100, 100, 100, 1000, 100, 1), 256, 250, Integer::longValue, NEVER, Schedulers.parallel())
 			.collectList()
 			.block(Duration.ofSeconds(10));
-		assertThat(batches).containsExactly(List.of(100, 100), List.of(100), List.of(1000), List.of(100, 1));
+		// the first alone (it came after quiet), then by weight
+		assertThat(batches).containsExactly(List.of(100), List.of(100, 100), List.of(1000), List.of(100, 1));
 	}
 
 	@Test
@@ -126,8 +134,9 @@ class BatchesTests {
 		StepVerifier
 			.create(Batches.of(Flux.concat(Flux.range(0, 300), Flux.error(new IllegalStateException("engine gone"))),
 					256, Long.MAX_VALUE, (i) -> 1, NEVER, Schedulers.parallel()))
-			.assertNext((batch) -> assertThat(batch).hasSize(256).startsWith(0))
-			.assertNext((batch) -> assertThat(batch).hasSize(44).endsWith(299))
+			.assertNext((batch) -> assertThat(batch).containsExactly(0))
+			.assertNext((batch) -> assertThat(batch).hasSize(256).startsWith(1))
+			.assertNext((batch) -> assertThat(batch).hasSize(43).endsWith(299))
 			.expectErrorMessage("engine gone")
 			.verify(Duration.ofSeconds(5));
 	}
@@ -142,10 +151,12 @@ class BatchesTests {
 					Duration.ofMillis(50), Schedulers.parallel())
 			.subscribe(seen::add);
 		items.tryEmitNext(1);
+		// 1 went at once (after quiet); 2 waits for the timer, which the cancel stops
+		items.tryEmitNext(2);
 		subscription.dispose();
 		Thread.sleep(150);
 		assertThat(cancelled).isTrue();
-		assertThat(seen).isEmpty();
+		assertThat(seen).containsExactly(List.of(1));
 	}
 
 	/**

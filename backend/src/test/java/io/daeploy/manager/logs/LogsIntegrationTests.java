@@ -163,10 +163,16 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 		}
 		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), login("admin", ADMIN_PASSWORD))) {
 			// the manager's own log, batched the same way, starts with its ring's last
-			// lines
+			// lines: the first at once, the others together right after
 			socket.subscribe("m", "subscription { managerLogBatches(tail: 20) { line level } }");
-			String first = socket.await((m) -> m.contains("\"next\""), Duration.ofSeconds(10));
-			assertThat(Pattern.compile("\"line\":").matcher(first).results().count()).isBetween(2L, 20L);
+			long lines = 0;
+			int messages = 0;
+			while (lines < 20) {
+				String message = socket.await((m) -> m.contains("\"next\""), Duration.ofSeconds(10));
+				lines += Pattern.compile("\"line\":").matcher(message).results().count();
+				messages++;
+			}
+			assertThat(messages).as("messages for the 20 lines of the ring").isLessThanOrEqualTo(3);
 		}
 	}
 
