@@ -1,6 +1,8 @@
 package io.daeploy.manager.logs;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +176,40 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 			}
 			assertThat(messages).as("messages for the 20 lines of the ring").isLessThanOrEqualTo(3);
 		}
+	}
+
+	/**
+	 * graphql-java 25.0 kept a data loader call stack per subscription event until the
+	 * subscription ended (graphql-java#4314): a log followed one line per message held
+	 * about 1 KB per line, and a -Xmx96m manager died of it in seconds under a burst. The
+	 * heap an open subscription holds must not grow with the events it has carried.
+	 */
+	@Test
+	void anOpenSubscriptionHoldsNoMemoryPerEvent() {
+		String name = unique("leak");
+		int count = 40_000;
+		deploy(name, "sleep 2; i=0; while [ $i -lt " + count + " ]; do echo \"n $i\"; i=$((i+1)); done; "
+				+ "exec sleep 1000");
+		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), login("admin", ADMIN_PASSWORD))) {
+			socket.subscribe("one",
+					"subscription { serviceLogs(name: \"" + name + "\", version: \"1.0.0\", tail: 0) { line } }");
+			long before = retainedHeap();
+			String last = "\"n " + (count - 1) + "\"";
+			socket.await((m) -> m.contains(last), Duration.ofSeconds(120));
+			long after = retainedHeap();
+			assertThat(after - before).as("heap retained after %s events on one open subscription", count)
+				.isLessThan(12L * 1024 * 1024);
+		}
+	}
+
+	private static long retainedHeap() {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		long least = Long.MAX_VALUE;
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+		}
+		return least;
 	}
 
 	@Test
