@@ -182,23 +182,37 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 	 * graphql-java 25.0 kept a data loader call stack per subscription event until the
 	 * subscription ended (graphql-java#4314): a log followed one line per message held
 	 * about 1 KB per line, and a -Xmx96m manager died of it in seconds under a burst. The
-	 * heap an open subscription holds must not grow with the events it has carried.
+	 * heap open subscriptions hold must not grow with the events they have carried. The
+	 * lines are history (written before anyone subscribes), so no subscription can miss
+	 * them however slow the machine.
 	 */
 	@Test
-	void anOpenSubscriptionHoldsNoMemoryPerEvent() {
+	void openSubscriptionsHoldNoMemoryPerEvent() {
 		String name = unique("leak");
-		int count = 40_000;
-		deploy(name, "sleep 2; i=0; while [ $i -lt " + count + " ]; do echo \"n $i\"; i=$((i+1)); done; "
-				+ "exec sleep 1000");
-		try (GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), login("admin", ADMIN_PASSWORD))) {
-			socket.subscribe("one",
-					"subscription { serviceLogs(name: \"" + name + "\", version: \"1.0.0\", tail: 0) { line } }");
+		int lines = 10_000;
+		deploy(name, "i=0; while [ $i -lt " + lines + " ]; do echo \"n $i\"; i=$((i+1)); done; exec sleep 1000");
+		String last = "n " + (lines - 1);
+		await("the lines written", () -> page(name, 1).stream().anyMatch((line) -> last.equals(line.get("line"))));
+		String token = login("admin", ADMIN_PASSWORD);
+		List<GraphQlWebSocket> sockets = new ArrayList<>();
+		try {
 			long before = retainedHeap();
-			String last = "\"n " + (count - 1) + "\"";
-			socket.await((m) -> m.contains(last), Duration.ofSeconds(120));
+			for (int i = 0; i < 4; i++) {
+				GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), token);
+				sockets.add(socket);
+				socket.subscribe("s", "subscription { serviceLogs(name: \"" + name + "\", version: \"1.0.0\", tail: "
+						+ lines + ") { line } }");
+			}
+			for (GraphQlWebSocket socket : sockets) {
+				socket.await((m) -> m.contains("\"" + last + "\""), Duration.ofSeconds(120));
+			}
+			// four subscriptions, still open, have carried 40 000 events
 			long after = retainedHeap();
-			assertThat(after - before).as("heap retained after %s events on one open subscription", count)
+			assertThat(after - before).as("heap retained by 4 open subscriptions after %s events each", lines)
 				.isLessThan(12L * 1024 * 1024);
+		}
+		finally {
+			sockets.forEach(GraphQlWebSocket::close);
 		}
 	}
 
