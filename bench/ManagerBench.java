@@ -497,12 +497,17 @@ public class ManagerBench {
 	 * {@code equivalent}, the container gets the options the manager gives its own
 	 * (network, restart policy, log rotation, extra host, environment, a name, labels).
 	 */
+	/** The network the manager of this run made: one per instance, as the manager names it. */
+	static String network() {
+		return "daeploy-bench-" + runId + "-network";
+	}
+
 	static DeployTiming dockerDeploy(boolean equivalent, String name) throws Exception {
 		List<String> args = new ArrayList<>(List.of("run", "-d", "--label", TEST_LABEL + "=" + TEST_VALUE));
 		if (equivalent) {
 			args.addAll(List.of("--name", "bench-eq-" + runId + "-" + name, "--label", "daeploy.bench.name=" + name,
 					"--label", "daeploy.bench.version=" + VERSION, "--label", "daeploy.bench.port=8000", "--label",
-					"daeploy.bench.run=" + runId, "--network", "daeploy-network", "--restart", "unless-stopped",
+					"daeploy.bench.run=" + runId, "--network", network(), "--restart", "unless-stopped",
 					"--log-driver", "json-file", "--log-opt", "max-size=100m", "--log-opt", "max-file=3", "--add-host",
 					"host.docker.internal:host-gateway", "-e", "daeploy.name=" + name, "-e", "daeploy.version=" + VERSION,
 					"-e", "DAEPLOY_MANAGER_URL=http://host.docker.internal:5080", "-e",
