@@ -272,9 +272,8 @@ final class Batches {
 					}
 					boolean full = items >= this.parent.maxItems || this.queuedWeight >= this.parent.maxWeight;
 					boolean due = this.timerState == FIRED;
-					// after a quiet spell the first item goes at once: only what follows
-					// it
-					// closely waits to share a batch
+					// after a quiet spell the first item goes at once; only what
+					// follows it closely waits to share a batch
 					boolean quiet = !full && !due && now() - this.lastSent >= this.parent.delayNanos;
 					if (!full && !due && !quiet && !terminated) {
 						break;
