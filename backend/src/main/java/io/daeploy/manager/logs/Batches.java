@@ -313,8 +313,7 @@ final class Batches {
 		 * drain.
 		 */
 		private List<T> take() {
-			List<T> batch = new ArrayList<>(
-					Math.min((int) Math.min(this.queued, Integer.MAX_VALUE), this.parent.maxItems));
+			List<T> batch = new ArrayList<>((int) Math.min(this.queued, this.parent.maxItems));
 			long weight = 0;
 			while (batch.size() < this.parent.maxItems) {
 				T item = this.carry;

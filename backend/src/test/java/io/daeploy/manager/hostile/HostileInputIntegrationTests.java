@@ -1,7 +1,5 @@
 package io.daeploy.manager.hostile;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +20,7 @@ import java.util.stream.Collectors;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.daeploy.manager.GraphQlWebSocket;
+import io.daeploy.manager.HeapUsage;
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
 import io.daeploy.manager.auth.TokenService;
@@ -175,12 +174,12 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 			this.store = store;
 			this.baseline = store.take();
 			run(lanes, WARM_UP, start);
-			heapBefore = usedHeapAfterGc();
+			heapBefore = HeapUsage.usedAfterGc();
 			run(lanes, TARGET, start);
 		}
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		lanes.forEach(Lane::close);
-		long heapAfter = usedHeapAfterGc();
+		long heapAfter = HeapUsage.usedAfterGc();
 		System.out.println("Hostile-input suite: " + this.sent.get() + " requests in " + elapsed.toSeconds()
 				+ " s, seed " + SEED + "; heap after GC " + mib(heapBefore) + " MiB after the warm-up, "
 				+ mib(heapAfter) + " MiB at the end; lane time in ms " + new TreeMap<>(this.millis) + "; "
@@ -823,16 +822,6 @@ class HostileInputIntegrationTests extends ManagerIntegrationTests {
 
 	private static String shorten(String text) {
 		return (text.length() > 600) ? text.substring(0, 600) + "..." : text;
-	}
-
-	private static long usedHeapAfterGc() {
-		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-		long least = Long.MAX_VALUE;
-		for (int i = 0; i < 4; i++) {
-			System.gc();
-			least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-		}
-		return least;
 	}
 
 	private static long mib(long bytes) {

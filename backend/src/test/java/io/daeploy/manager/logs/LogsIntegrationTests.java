@@ -1,8 +1,6 @@
 package io.daeploy.manager.logs;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.daeploy.manager.GraphQlWebSocket;
+import io.daeploy.manager.HeapUsage;
 import io.daeploy.manager.ManagerIntegrationTests;
 import io.daeploy.manager.TestImages;
 import org.junit.jupiter.api.Test;
@@ -196,7 +195,7 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 		String token = login("admin", ADMIN_PASSWORD);
 		List<GraphQlWebSocket> sockets = new ArrayList<>();
 		try {
-			long before = retainedHeap();
+			long before = HeapUsage.usedAfterGc();
 			for (int i = 0; i < 4; i++) {
 				GraphQlWebSocket socket = GraphQlWebSocket.connect(webSocket(), token);
 				sockets.add(socket);
@@ -207,23 +206,13 @@ class LogsIntegrationTests extends ManagerIntegrationTests {
 				socket.await((m) -> m.contains("\"" + last + "\""), Duration.ofSeconds(120));
 			}
 			// four subscriptions, still open, have carried 40 000 events
-			long after = retainedHeap();
+			long after = HeapUsage.usedAfterGc();
 			assertThat(after - before).as("heap retained by 4 open subscriptions after %s events each", lines)
 				.isLessThan(12L * 1024 * 1024);
 		}
 		finally {
 			sockets.forEach(GraphQlWebSocket::close);
 		}
-	}
-
-	private static long retainedHeap() {
-		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-		long least = Long.MAX_VALUE;
-		for (int i = 0; i < 3; i++) {
-			System.gc();
-			least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-		}
-		return least;
 	}
 
 	@Test
