@@ -142,8 +142,9 @@ class DeploymentCrashRecoveryIntegrationTests {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> command = List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), DaeployManagerApplication.class.getName(),
-				"--server.port=" + port, "--daeploy.proxy.http-port=" + proxyPort, "--daeploy.proxy.address=127.0.0.1",
-				"--daeploy.proxy.mode=embedded", "--daeploy.data-dir=" + this.dataDir, "--daeploy.instance=" + INSTANCE,
+				"--server.port=" + port, "--daeploy.proxy.http-port=" + proxyPort, "--daeploy.proxy.dashboard-port=0",
+				"--daeploy.proxy.address=127.0.0.1", "--daeploy.proxy.mode=embedded",
+				"--daeploy.data-dir=" + this.dataDir, "--daeploy.instance=" + INSTANCE,
 				"--daeploy.docker.network=" + TestManagers.NETWORK, "--daeploy.admin-password=" + PASSWORD,
 				"--daeploy.max-concurrent-builds=2");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)

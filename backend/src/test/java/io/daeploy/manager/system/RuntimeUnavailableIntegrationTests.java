@@ -38,6 +38,9 @@ class RuntimeUnavailableIntegrationTests {
 		registry.add("daeploy.docker.host", () -> "unix://" + dataDir + "/no-such-docker.sock");
 		// also shows that with auth off, callers without a token may use services
 		registry.add("daeploy.auth.enabled", () -> "false");
+		// never the default ports: a manager running on this machine holds them
+		registry.add("daeploy.proxy.http-port", () -> "0");
+		registry.add("daeploy.proxy.dashboard-port", () -> "0");
 	}
 
 	@Test
