@@ -129,6 +129,9 @@ public class ManagerBench {
 
 	static List<String> javaOpts;
 
+	/** MALLOC_ARENA_MAX for the managers, as bin/daeploy-manager sets it; null: inherited. */
+	static String mallocArenaMax;
+
 	static String javaOptsSource;
 
 	static final List<String> extraManagerArgs = new ArrayList<>();
@@ -248,6 +251,23 @@ public class ManagerBench {
 			javaOpts = shippedJavaOpts(root.resolve("bin/daeploy-manager"));
 			javaOptsSource = "default of bin/daeploy-manager";
 		}
+		if (System.getenv("MALLOC_ARENA_MAX") == null) {
+			mallocArenaMax = shippedMallocArenaMax(root.resolve("bin/daeploy-manager"));
+		}
+	}
+
+	/**
+	 * The run script's default {@code MALLOC_ARENA_MAX}, which the managers of the bench get
+	 * as the script gives it to users; {@code null} if the script sets none.
+	 */
+	static String shippedMallocArenaMax(Path script) {
+		try {
+			Matcher m = Pattern.compile("MALLOC_ARENA_MAX:-([0-9]+)").matcher(Files.readString(script));
+			return m.find() ? m.group(1) : null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + script, ex);
+		}
 	}
 
 	/** Reads the default out of the line {@code : "${JAVA_OPTS:=...}"} of the run script. */
@@ -283,7 +303,8 @@ public class ManagerBench {
 				"label=" + TEST_LABEL + "=" + TEST_VALUE)));
 		say("Daeploy Manager benchmark, run " + runId + (quick ? " (QUICK: smaller counts, not comparable)" : ""));
 		say("  jar        " + jar + " (modified " + jarModified + "; run from a copy)");
-		say("  JAVA_OPTS  " + String.join(" ", javaOpts) + "  [" + javaOptsSource + "]");
+		say("  JAVA_OPTS  " + String.join(" ", javaOpts) + "  [" + javaOptsSource + "]"
+				+ ((mallocArenaMax != null) ? "; MALLOC_ARENA_MAX=" + mallocArenaMax + " as the script sets it" : ""));
 		say("  engine     docker " + docker("version", "--format", "{{.Server.Version}}").trim() + " at "
 				+ engineSock + "; manager talks to it through the counting relay " + relaySock);
 		say("  machine    " + Runtime.getRuntime().availableProcessors() + " cores, load average " + loadavg()
@@ -1143,6 +1164,9 @@ public class ManagerBench {
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			if (mallocArenaMax != null) {
+				pb.environment().put("MALLOC_ARENA_MAX", mallocArenaMax);
+			}
 			long t0 = System.nanoTime();
 			Process p = pb.start();
 			Manager m = new Manager(label, p, t0, port, log, dataDir);
