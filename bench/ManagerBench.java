@@ -261,23 +261,23 @@ public class ManagerBench {
 	 * as the script gives it to users; {@code null} if the script sets none.
 	 */
 	static String shippedMallocArenaMax(Path script) {
-		try {
-			Matcher m = Pattern.compile("MALLOC_ARENA_MAX:-([0-9]+)").matcher(Files.readString(script));
-			return m.find() ? m.group(1) : null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + script, ex);
-		}
+		return scriptDefault(script, "MALLOC_ARENA_MAX:-([0-9]+)");
 	}
 
 	/** Reads the default out of the line {@code : "${JAVA_OPTS:=...}"} of the run script. */
 	static List<String> shippedJavaOpts(Path script) {
+		String opts = scriptDefault(script, "\\$\\{JAVA_OPTS:?=([^}]*)\\}");
+		if (opts == null) {
+			throw new IllegalStateException("no ${JAVA_OPTS:=...} default in " + script);
+		}
+		return split(opts);
+	}
+
+	/** The first group of the pattern's first match in the run script, or {@code null}. */
+	static String scriptDefault(Path script, String pattern) {
 		try {
-			Matcher m = Pattern.compile("\\$\\{JAVA_OPTS:?=([^}]*)\\}").matcher(Files.readString(script));
-			if (!m.find()) {
-				throw new IllegalStateException("no ${JAVA_OPTS:=...} default in " + script);
-			}
-			return split(m.group(1));
+			Matcher m = Pattern.compile(pattern).matcher(Files.readString(script));
+			return m.find() ? m.group(1) : null;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read " + script, ex);
