@@ -102,6 +102,22 @@ class MetricsIntegrationTests extends ManagerIntegrationTests {
 		}
 	}
 
+	@Test
+	void aRequestIsTimedOnceAsItArrivesAndOnceAsAnOperation() {
+		String admin = login("admin", ADMIN_PASSWORD);
+		for (int i = 0; i < 3; i++) {
+			this.graphQl.document("{ manager { version } }").executeAndVerify();
+		}
+		Scrape scrape = scrape(admin);
+		assertThat(scrape.value("http_server_requests_seconds_count", Map.of("uri", "/graphql")))
+			.isGreaterThanOrEqualTo(3);
+		assertThat(scrape.value("graphql_request_seconds_count", Map.of())).isGreaterThanOrEqualTo(3);
+		// no timers per security filter, authentication, authorization or data fetcher
+		assertThat(scrape.text().lines().filter((line) -> !line.startsWith("#")))
+			.noneMatch((line) -> line.startsWith("spring_security_"))
+			.noneMatch((line) -> line.startsWith("graphql_datafetcher_"));
+	}
+
 	private Scrape scrape(String token) {
 		HttpResponse<String> answer = get("/actuator/prometheus", token);
 		assertThat(answer.statusCode()).isEqualTo(200);
