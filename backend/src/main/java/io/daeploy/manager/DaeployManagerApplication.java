@@ -1,5 +1,7 @@
 package io.daeploy.manager;
 
+import io.daeploy.manager.system.StartupSteps;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,7 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class DaeployManagerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(DaeployManagerApplication.class, args);
+		SpringApplication application = new SpringApplication(DaeployManagerApplication.class);
+		StartupSteps.apply(application, System.getenv());
+		application.run(args);
 	}
 
 }
