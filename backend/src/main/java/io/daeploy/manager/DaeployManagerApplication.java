@@ -1,7 +1,5 @@
 package io.daeploy.manager;
 
-import io.daeploy.manager.system.StartupSteps;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;

@@ -1,4 +1,4 @@
-package io.daeploy.manager.system;
+package io.daeploy.manager;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.daeploy.manager.system;
+package io.daeploy.manager;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -24,10 +24,10 @@ import org.springframework.core.metrics.StartupStep;
  * context's refresh) and, once ready, logs the phases and the slowest beans. Off by
  * default: recording keeps an event per bean until the start is over.
  */
-public final class StartupSteps implements ApplicationListener<ApplicationReadyEvent> {
+final class StartupSteps implements ApplicationListener<ApplicationReadyEvent> {
 
 	/** The variable that turns recording on. */
-	public static final String VARIABLE = "DAEPLOY_STARTUP_STEPS";
+	static final String VARIABLE = "DAEPLOY_STARTUP_STEPS";
 
 	/** Steps kept at most; a start records about 1 500. */
 	static final int CAPACITY = 20_000;
@@ -48,7 +48,7 @@ public final class StartupSteps implements ApplicationListener<ApplicationReadyE
 	 * @param application the application, before it runs
 	 * @param environment the process environment
 	 */
-	public static void apply(SpringApplication application, Map<String, String> environment) {
+	static void apply(SpringApplication application, Map<String, String> environment) {
 		if (!Boolean.parseBoolean(environment.get(VARIABLE))) {
 			return;
 		}
