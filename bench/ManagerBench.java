@@ -829,7 +829,7 @@ public class ManagerBench {
 		detail("kill samples" + at + "docker-eq " + fmtList(p.eqKill));
 	}
 
-	static final int FLOOR_CLIENTS = 4;
+	static final int FLOOR_CLIENTS = parallel;
 
 	/**
 	 * Figure 3c: the manager's CPU per trivial query once the JIT has compiled the request
@@ -857,25 +857,8 @@ public class ManagerBench {
 	}
 
 	static void floorCalls(Manager m, String body, int calls) throws Exception {
-		ExecutorService clients = Executors.newFixedThreadPool(FLOOR_CLIENTS);
-		try {
-			AtomicInteger left = new AtomicInteger(calls);
-			List<Future<?>> running = new ArrayList<>();
-			for (int c = 0; c < FLOOR_CLIENTS; c++) {
-				running.add(clients.submit(() -> {
-					while (left.getAndDecrement() > 0) {
-						m.post(body);
-					}
-					return null;
-				}));
-			}
-			for (Future<?> f : running) {
-				f.get();
-			}
-		}
-		finally {
-			clients.shutdownNow();
-		}
+		// forEachParallel runs on `parallel` threads; the figure names FLOOR_CLIENTS
+		forEachParallel(0, calls, (call) -> m.post(body));
 	}
 
 	static void addListRows(ListResult small, ListResult large, double idleCallRate) {
