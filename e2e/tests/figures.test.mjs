@@ -166,9 +166,7 @@ test("a log of 100 000 lines scrolls top to bottom: frame times", async () => {
   await deploy("flood", [
     "sh",
     "-c",
-    // Docker 20.10's json-file follow can stall mid-burst after reading a half-written
-    // entry and wakes only on the container's next write: a line every 2 s wakes it
-    "while [ ! -f /tmp/go ]; do usleep 200000; done; seq 1 100000; while sleep 2; do echo tick; done",
+    "while [ ! -f /tmp/go ]; do usleep 200000; done; seq 1 100000; exec sleep 3600",
   ]);
   await page.goto(manager.dashboardOrigin + "/services/flood/1.0.0");
   const log = page.getByRole("region", { name: "Log of flood 1.0.0" });
@@ -185,8 +183,7 @@ test("a log of 100 000 lines scrolls top to bottom: frame times", async () => {
     ],
     { stdio: "inherit" },
   );
-  // all 100 000 lines and the few ticks after them
-  await page.getByText(/^100,0\d\d lines$/).waitFor(WAIT);
+  await page.getByText("100,000 lines").waitFor(WAIT);
   console.log(
     `figure: 100 000 lines printed at once shown in ${Date.now() - started} ms`,
   );

@@ -278,7 +278,7 @@ final class Batches {
 					if (!full && !due && !quiet && !terminated) {
 						break;
 					}
-					this.actual.onNext(take());
+					this.actual.onNext(take(items));
 					this.lastSent = now();
 					sent++;
 					if (due) {
@@ -311,11 +311,16 @@ final class Batches {
 		/**
 		 * The next batch: at least one item, then as many as fit. Called only by the
 		 * drain.
+		 * @param counted the items counted in {@link #queued}: the producer offers an
+		 * item before it counts it, so the queue may hold more, and those are left for a
+		 * later drain (taking them would drive the count below zero, and then a drain
+		 * takes from an empty queue)
 		 */
-		private List<T> take() {
-			List<T> batch = new ArrayList<>((int) Math.min(this.queued, this.parent.maxItems));
+		private List<T> take(long counted) {
+			int most = (int) Math.min(counted, this.parent.maxItems);
+			List<T> batch = new ArrayList<>(most);
 			long weight = 0;
-			while (batch.size() < this.parent.maxItems) {
+			while (batch.size() < most) {
 				T item = this.carry;
 				if (item != null) {
 					this.carry = null;
