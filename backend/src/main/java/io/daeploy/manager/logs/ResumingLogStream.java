@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.daeploy.manager.runtime.LogLine;
+import io.daeploy.manager.runtime.LogResume;
 import io.daeploy.manager.runtime.RuntimeConnector;
 import io.daeploy.manager.runtime.RuntimeFailure;
 import io.daeploy.manager.runtime.RuntimeStatus;
@@ -32,10 +33,7 @@ final class ResumingLogStream {
 
 	private final String version;
 
-	/** The time of the last line handed on, and how many lines of that time were. */
-	private Instant last;
-
-	private int atLast;
+	private final LogResume resume = new LogResume();
 
 	private ResumingLogStream(RuntimeConnector runtime, String name, String version) {
 		this.runtime = runtime;
@@ -62,30 +60,9 @@ final class ResumingLogStream {
 				.concatMap((status) -> stream.engineBack()));
 	}
 
-	private synchronized Flux<LogLine> next(int tail, Instant since) {
-		Instant from = this.last;
-		if (from == null) {
-			return this.runtime.logs(this.name, this.version, tail, since, true).doOnNext(this::handedOn);
-		}
-		int skip = this.atLast;
-		int[] seen = { 0 };
-		return this.runtime.logs(this.name, this.version, -1, from, true).filter((line) -> {
-			if (line.timestamp().equals(from) && seen[0] < skip) {
-				seen[0]++;
-				return false;
-			}
-			return true;
-		}).doOnNext(this::handedOn);
-	}
-
-	private synchronized void handedOn(LogLine line) {
-		if (line.timestamp().equals(this.last)) {
-			this.atLast++;
-		}
-		else {
-			this.last = line.timestamp();
-			this.atLast = 1;
-		}
+	private Flux<LogLine> next(int tail, Instant since) {
+		return this.resume.open((from) -> (from == null) ? this.runtime.logs(this.name, this.version, tail, since, true)
+				: this.runtime.logs(this.name, this.version, -1, from, true));
 	}
 
 	/**
