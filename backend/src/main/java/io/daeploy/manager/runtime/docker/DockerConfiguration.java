@@ -26,6 +26,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class DockerConfiguration {
 
+	/** The threads of the scheduler for blocking engine calls. */
+	private static final int DOCKER_THREADS = 32;
+
 	private static final Pattern INSTANCE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,31}");
 
 	@Bean(destroyMethod = "close")
@@ -43,9 +46,25 @@ class DockerConfiguration {
 	}
 
 	private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
+		return http(config, responseTimeout, 64);
+	}
+
+	/**
+	 * The client that follows service logs: a connection for every stream the connector
+	 * lets open, and some for the short questions a stalled stream asks on the docker
+	 * scheduler; fewer would leave a stream past the pool waiting minutes to open.
+	 * @param config where the engine is
+	 * @param maxLogStreams the most log streams open at once
+	 * @return the client
+	 */
+	static DockerHttpClient logClient(DockerClientConfig config, int maxLogStreams) {
+		return http(config, null, maxLogStreams + DOCKER_THREADS);
+	}
+
+	private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout, int connections) {
 		ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
 			.sslConfig(config.getSSLConfig())
-			.maxConnections(64)
+			.maxConnections(connections)
 			.connectionTimeout(Duration.ofSeconds(5));
 		if (responseTimeout != null) {
 			http.responseTimeout(responseTimeout);
@@ -55,7 +74,7 @@ class DockerConfiguration {
 
 	@Bean(destroyMethod = "dispose")
 	Scheduler dockerScheduler() {
-		return Schedulers.newBoundedElastic(32, 10_000, "docker", 60, true);
+		return Schedulers.newBoundedElastic(DOCKER_THREADS, 10_000, "docker", 60, true);
 	}
 
 	@Bean(destroyMethod = "dispose")
@@ -76,7 +95,7 @@ class DockerConfiguration {
 		}
 		DockerClientConfig config = config(properties);
 		DockerClient streamClient = DockerClientImpl.getInstance(config, http(config, null));
-		DockerHttpClient logClient = http(config, null);
+		DockerHttpClient logClient = logClient(config, properties.docker().maxLogStreams());
 		return new DockerRuntimeConnector(dockerClient, streamClient, logClient, dockerScheduler, dockerLogScheduler,
 				new DockerRuntimeConnector.Settings(properties.docker().network(properties.instance()),
 						properties.instance(), !properties.managerInContainer(), properties.docker().maxLogStreams()));

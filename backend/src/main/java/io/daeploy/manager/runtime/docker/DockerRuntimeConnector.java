@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -40,6 +42,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.util.UriUtils;
 
@@ -67,6 +70,9 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	/** The bridge driver's option that allows traffic between a network's containers. */
 	static final String NO_ICC = "com.docker.network.bridge.enable_icc";
+
+	/** How long a followed log's read waits for the engine before the log is checked. */
+	static final Duration STALL_CHECK = Duration.ofSeconds(2);
 
 	private static final Log logger = LogFactory.getLog(DockerRuntimeConnector.class);
 
@@ -157,12 +163,84 @@ class DockerRuntimeConnector implements RuntimeConnector, AutoCloseable {
 
 	@Override
 	public Flux<LogLine> logs(String name, String version, int tail, Instant since, boolean follow) {
-		String path = "/containers/" + UriUtils.encodePathSegment(containerName(name, version), StandardCharsets.UTF_8)
-				+ "/logs?stdout=1&stderr=1&timestamps=1&follow=" + (follow ? 1 : 0) + "&tail="
-				+ ((tail >= 0) ? Integer.toString(tail) : "all")
-				+ ((since != null) ? "&since=" + since.getEpochSecond() : "");
-		return DockerLogStream.lines(() -> openLog(path), since, this.logScheduler)
+		if (!follow) {
+			String path = logPath(name, version, tail, since, null, false);
+			return DockerLogStream.lines(() -> openLog(path), since, this.logScheduler)
+				.onErrorMap(DockerMappings::translate);
+		}
+		return followed(name, version, tail, since, UnaryOperator.identity());
+	}
+
+	/**
+	 * A followed log, past the engine's faults ({@link FollowGuard}).
+	 * @param name the service
+	 * @param version its version
+	 * @param tail how many of the last lines to start with, or {@code -1} for all
+	 * @param since only lines at or after this time, or {@code null}
+	 * @param opened applied to each stream the engine opens (tests break one on purpose)
+	 * @return the lines, each once, in order
+	 */
+	Flux<LogLine> followed(String name, String version, int tail, Instant since,
+			UnaryOperator<DockerLogStream.Body> opened) {
+		FollowGuard.Engine engine = new FollowGuard.Engine() {
+
+			@Override
+			public DockerLogStream.Body open(Instant from) {
+				return opened.apply(openLog((from == null) ? logPath(name, version, tail, since, null, true)
+						: logPath(name, version, -1, from, null, true)));
+			}
+
+			@Override
+			public Mono<Instant> now() {
+				return time();
+			}
+
+			@Override
+			public Mono<Instant> newest() {
+				return DockerRuntimeConnector.this.written(logPath(name, version, 1, null, null, false))
+					.last()
+					.map(LogLine::timestamp)
+					.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty());
+			}
+
+			@Override
+			public Flux<LogLine> written(Instant from, Instant until) {
+				return DockerRuntimeConnector.this.written(logPath(name, version, -1, from, until, false));
+			}
+
+		};
+		return FollowGuard.follow(engine, since, tail != 0, STALL_CHECK, this.logScheduler, Schedulers.parallel())
 			.onErrorMap(DockerMappings::translate);
+	}
+
+	/**
+	 * A short, unfollowed read of a log for the follow guard: outside the bound on open
+	 * streams (so it is answered even when every stream is taken), on the scheduler of
+	 * short engine calls.
+	 */
+	private Flux<LogLine> written(String path) {
+		return DockerLogStream.lines(() -> {
+			DockerHttpClient.Response response = this.logClient.execute(
+					DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build());
+			if (response.getStatusCode() != 200) {
+				String message = errorBody(response);
+				throw new RuntimeFailure(Kind.REFUSED, message, null);
+			}
+			return new DockerLogBody(response, () -> {
+			});
+		}, null, this.scheduler);
+	}
+
+	private String logPath(String name, String version, int tail, Instant since, Instant until, boolean follow) {
+		return "/containers/" + UriUtils.encodePathSegment(containerName(name, version), StandardCharsets.UTF_8)
+				+ "/logs?stdout=1&stderr=1&timestamps=1&follow=" + (follow ? 1 : 0) + "&tail="
+				+ ((tail >= 0) ? Integer.toString(tail) : "all") + ((since != null) ? "&since=" + seconds(since) : "")
+				+ ((until != null) ? "&until=" + seconds(until) : "");
+	}
+
+	/** A time as the engine takes it: seconds with a fraction, to the nanosecond. */
+	private static String seconds(Instant time) {
+		return time.getEpochSecond() + "." + String.format("%09d", time.getNano());
 	}
 
 	private DockerLogStream.Body openLog(String path) {
