@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -183,44 +184,48 @@ class BatchesTests {
 			List<Integer> received = new ArrayList<>();
 			CountDownLatch done = new CountDownLatch(1);
 			AtomicReference<Throwable> failure = new AtomicReference<>();
-			Batches.of(source, 1 + ThreadLocalRandom.current().nextInt(300), Long.MAX_VALUE, (i) -> {
+			ToLongFunction<Integer> weigher = (i) -> {
 				if (Thread.currentThread().getName().startsWith("producer")
 						&& ThreadLocalRandom.current().nextInt(50) == 0) {
 					LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000));
 				}
 				return 1;
-			}, delay, Schedulers.parallel()).subscribe(new BaseSubscriber<List<Integer>>() {
+			};
+			Batches
+				.of(source, 1 + ThreadLocalRandom.current().nextInt(300), Long.MAX_VALUE, weigher, delay,
+						Schedulers.parallel())
+				.subscribe(new BaseSubscriber<List<Integer>>() {
 
-				@Override
-				protected void hookOnSubscribe(Subscription subscription) {
-					askLater();
-				}
-
-				@Override
-				protected void hookOnNext(List<Integer> batch) {
-					assertThat(batch).isNotEmpty();
-					synchronized (received) {
-						received.addAll(batch);
+					@Override
+					protected void hookOnSubscribe(Subscription subscription) {
+						askLater();
 					}
-					askLater();
-				}
 
-				private void askLater() {
-					reader.schedule(() -> request(1), ThreadLocalRandom.current().nextInt(3) * 100,
-							TimeUnit.MICROSECONDS);
-				}
+					@Override
+					protected void hookOnNext(List<Integer> batch) {
+						assertThat(batch).isNotEmpty();
+						synchronized (received) {
+							received.addAll(batch);
+						}
+						askLater();
+					}
 
-				@Override
-				protected void hookOnError(Throwable ex) {
-					failure.set(ex);
-				}
+					private void askLater() {
+						reader.schedule(() -> request(1), ThreadLocalRandom.current().nextInt(3) * 100,
+								TimeUnit.MICROSECONDS);
+					}
 
-				@Override
-				protected void hookFinally(reactor.core.publisher.SignalType type) {
-					done.countDown();
-				}
+					@Override
+					protected void hookOnError(Throwable ex) {
+						failure.set(ex);
+					}
 
-			});
+					@Override
+					protected void hookFinally(reactor.core.publisher.SignalType type) {
+						done.countDown();
+					}
+
+				});
 			assertThat(done.await(60, TimeUnit.SECONDS)).as("the stream completed").isTrue();
 			assertThat(failure.get()).isNull();
 			synchronized (received) {

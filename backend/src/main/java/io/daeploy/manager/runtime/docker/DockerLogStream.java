@@ -93,6 +93,38 @@ final class DockerLogStream {
 	}
 
 	/**
+	 * An open log stream read through another stream of its bytes (one that watches the
+	 * reads, say); closing it closes the stream underneath.
+	 */
+	static class FilteredBody implements Body {
+
+		private final Body body;
+
+		private final InputStream stream;
+
+		FilteredBody(Body body, InputStream stream) {
+			this.body = body;
+			this.stream = stream;
+		}
+
+		@Override
+		public InputStream stream() {
+			return this.stream;
+		}
+
+		@Override
+		public boolean isClosed() {
+			return this.body.isClosed();
+		}
+
+		@Override
+		public void close() {
+			this.body.close();
+		}
+
+	}
+
+	/**
 	 * Turns the stream's bytes into lines, one frame at a time.
 	 */
 	static final class Reader {

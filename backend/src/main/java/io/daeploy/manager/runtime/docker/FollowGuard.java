@@ -183,15 +183,16 @@ final class FollowGuard {
 		if (body == null || body.isClosed()) {
 			return Mono.empty();
 		}
-		long waiting = body.waitingSince;
+		WatchedStream watched = body.watched;
+		long waiting = watched.waitingSince;
 		Instant handedOn = this.resume.last();
-		if (waiting == NOT_WAITING || waiting == body.checkedWait || (handedOn == null && !this.history)
+		if (waiting == NOT_WAITING || waiting == watched.checkedWait || (handedOn == null && !this.history)
 				|| System.nanoTime() - waiting < this.quietNanos) {
 			return Mono.empty();
 		}
-		body.checkedWait = waiting;
+		watched.checkedWait = waiting;
 		return this.engine.newest()
-			.filter((newest) -> missed(newest, handedOn) && body.waitingSince == waiting)
+			.filter((newest) -> missed(newest, handedOn) && watched.waitingSince == waiting)
 			.doOnNext((newest) -> {
 				logger.info("The engine's log stream stopped "
 						+ ((handedOn != null) ? "after the line of " + handedOn : "before its first line")
@@ -227,11 +228,22 @@ final class FollowGuard {
 	/**
 	 * A stream that tells since when a read has waited for the engine's next bytes.
 	 */
-	private static final class WatchedBody implements DockerLogStream.Body {
+	private static final class WatchedBody extends DockerLogStream.FilteredBody {
 
-		private final DockerLogStream.Body body;
+		private final WatchedStream watched;
 
-		private final InputStream stream;
+		WatchedBody(DockerLogStream.Body body) {
+			this(body, new WatchedStream(body.stream()));
+		}
+
+		private WatchedBody(DockerLogStream.Body body, WatchedStream watched) {
+			super(body, watched);
+			this.watched = watched;
+		}
+
+	}
+
+	private static final class WatchedStream extends FilterInputStream {
 
 		/** {@link System#nanoTime()} when the read now waiting began. */
 		private volatile long waitingSince = NOT_WAITING;
@@ -239,48 +251,30 @@ final class FollowGuard {
 		/** The wait the log was last checked for, so each wait is checked once. */
 		private volatile long checkedWait = NOT_WAITING;
 
-		WatchedBody(DockerLogStream.Body body) {
-			this.body = body;
-			this.stream = new FilterInputStream(body.stream()) {
-
-				@Override
-				public int read() throws IOException {
-					WatchedBody.this.waitingSince = System.nanoTime();
-					try {
-						return super.read();
-					}
-					finally {
-						WatchedBody.this.waitingSince = NOT_WAITING;
-					}
-				}
-
-				@Override
-				public int read(byte[] bytes, int offset, int length) throws IOException {
-					WatchedBody.this.waitingSince = System.nanoTime();
-					try {
-						return super.read(bytes, offset, length);
-					}
-					finally {
-						WatchedBody.this.waitingSince = NOT_WAITING;
-					}
-				}
-
-			};
+		WatchedStream(InputStream in) {
+			super(in);
 		}
 
 		@Override
-		public InputStream stream() {
-			return this.stream;
+		public int read() throws IOException {
+			this.waitingSince = System.nanoTime();
+			try {
+				return super.read();
+			}
+			finally {
+				this.waitingSince = NOT_WAITING;
+			}
 		}
 
 		@Override
-		public boolean isClosed() {
-			return this.body.isClosed();
-		}
-
-		@Override
-		public void close() {
-			this.body.close();
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			this.waitingSince = System.nanoTime();
+			try {
+				return super.read(bytes, offset, length);
+			}
+			finally {
+				this.waitingSince = NOT_WAITING;
+			}
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.daeploy.manager.runtime.docker;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -151,7 +152,7 @@ class FollowedLogTests {
 		CountDownLatch all = new CountDownLatch(1);
 		Disposable following = this.connector.followed("lines", "1", 1000, null, (body) -> {
 			this.opened.incrementAndGet();
-			return new LeavingOutBody(body, 5000);
+			return new DockerLogStream.FilteredBody(body, new LeavingOutStream(body.stream(), 5000));
 		}).map(LogLine::line).subscribe((line) -> {
 			lines.add(line);
 			if (lines.size() == LINES) {
@@ -224,124 +225,82 @@ class FollowedLogTests {
 	 * no end, until it is closed.
 	 */
 	private UnaryOperator<DockerLogStream.Body> stallFirst(int bytes) {
-		return (body) -> (this.opened.incrementAndGet() == 1) ? new StallingBody(body, bytes) : body;
+		return (body) -> (this.opened.incrementAndGet() == 1)
+				? new DockerLogStream.FilteredBody(body, new StallingStream(body, bytes)) : body;
 	}
 
 	/**
 	 * Leaves out a stream's first frames, as the engine does with the start of a burst.
 	 */
-	private static final class LeavingOutBody implements DockerLogStream.Body {
+	private static final class LeavingOutStream extends FilterInputStream {
 
-		private final DockerLogStream.Body body;
+		private int left;
 
-		private final InputStream stream;
-
-		LeavingOutBody(DockerLogStream.Body body, int frames) {
-			this.body = body;
-			this.stream = new InputStream() {
-
-				private int left = frames;
-
-				@Override
-				public int read() throws IOException {
-					skip();
-					return body.stream().read();
-				}
-
-				@Override
-				public int read(byte[] buffer, int offset, int length) throws IOException {
-					skip();
-					return body.stream().read(buffer, offset, length);
-				}
-
-				private void skip() throws IOException {
-					while (this.left > 0) {
-						byte[] header = body.stream().readNBytes(8);
-						if (header.length < 8) {
-							return;
-						}
-						long size = ((header[4] & 0xFFL) << 24) | ((header[5] & 0xFFL) << 16)
-								| ((header[6] & 0xFFL) << 8) | (header[7] & 0xFFL);
-						body.stream().skipNBytes(size);
-						this.left--;
-					}
-				}
-
-			};
+		LeavingOutStream(InputStream in, int frames) {
+			super(in);
+			this.left = frames;
 		}
 
 		@Override
-		public InputStream stream() {
-			return this.stream;
+		public int read() throws IOException {
+			skip();
+			return super.read();
 		}
 
 		@Override
-		public boolean isClosed() {
-			return this.body.isClosed();
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			skip();
+			return super.read(buffer, offset, length);
 		}
 
-		@Override
-		public void close() {
-			this.body.close();
+		private void skip() throws IOException {
+			while (this.left > 0) {
+				byte[] header = this.in.readNBytes(8);
+				if (header.length < 8) {
+					return;
+				}
+				long size = ((header[4] & 0xFFL) << 24) | ((header[5] & 0xFFL) << 16) | ((header[6] & 0xFFL) << 8)
+						| (header[7] & 0xFFL);
+				this.in.skipNBytes(size);
+				this.left--;
+			}
 		}
 
 	}
 
-	private static final class StallingBody implements DockerLogStream.Body {
+	/**
+	 * Passes a stream's first bytes on, then stops, as the engine does: no more bytes, no
+	 * end, until the stream is closed.
+	 */
+	private static final class StallingStream extends FilterInputStream {
 
 		private final DockerLogStream.Body body;
 
-		private final CountDownLatch closed = new CountDownLatch(1);
+		private int left;
 
-		private final InputStream stream;
-
-		StallingBody(DockerLogStream.Body body, int bytes) {
+		StallingStream(DockerLogStream.Body body, int bytes) {
+			super(body.stream());
 			this.body = body;
-			this.stream = new InputStream() {
-
-				private int left = bytes;
-
-				@Override
-				public int read() throws IOException {
-					byte[] one = new byte[1];
-					return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xFF);
-				}
-
-				@Override
-				public int read(byte[] buffer, int offset, int length) throws IOException {
-					if (this.left == 0) {
-						try {
-							StallingBody.this.closed.await();
-						}
-						catch (InterruptedException ex) {
-							Thread.currentThread().interrupt();
-						}
-						throw new IOException("closed");
-					}
-					int read = body.stream().read(buffer, offset, Math.min(length, this.left));
-					if (read > 0) {
-						this.left -= read;
-					}
-					return read;
-				}
-
-			};
+			this.left = bytes;
 		}
 
 		@Override
-		public InputStream stream() {
-			return this.stream;
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xFF);
 		}
 
 		@Override
-		public boolean isClosed() {
-			return this.body.isClosed();
-		}
-
-		@Override
-		public void close() {
-			this.body.close();
-			this.closed.countDown();
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			if (this.left == 0) {
+				await().forever().pollInterval(Duration.ofMillis(10)).until(this.body::isClosed);
+				throw new IOException("closed");
+			}
+			int read = super.read(buffer, offset, Math.min(length, this.left));
+			if (read > 0) {
+				this.left -= read;
+			}
+			return read;
 		}
 
 	}
