@@ -86,12 +86,15 @@ class AcmeHttpsIntegrationTests {
 
 	@BeforeEach
 	void startPebble() throws Exception {
-		int dns = freePort();
-		this.pebblePort = freePort();
-		this.pebbleManagement = freePort();
-		this.httpPort = freePort();
-		this.httpsPort = freePort();
-		this.dashboardPort = freePort();
+		// all held open at once, so no two are the same port (one chosen and closed
+		// before the next could come back, and pebble bound the manager's)
+		int[] ports = freePorts(8);
+		int dns = ports[0];
+		this.pebblePort = ports[1];
+		this.pebbleManagement = ports[2];
+		this.httpPort = ports[3];
+		this.httpsPort = ports[4];
+		this.dashboardPort = ports[5];
 		// pebble's own HTTPS (the ACME API) needs a certificate: a self-signed one that
 		// the manager is told to trust, as a private ACME server's root would be
 		TlsSource.Served api = AcmeCertificates.selfSigned("localhost", Instant.now());
@@ -104,11 +107,11 @@ class AcmeHttpsIntegrationTests {
 				{"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
 				 "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
 				 "ocspResponderURL": "", "externalAccountBindingRequired": false}}
-				""".formatted(this.pebblePort, this.pebbleManagement, this.pebbleCa, key, this.httpPort, freePort()));
+				""".formatted(this.pebblePort, this.pebbleManagement, this.pebbleCa, key, this.httpPort, ports[6]));
 		start("challtestsrv",
 				List.of("pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01",
 						"127.0.0.1:" + dns, "-http01", "", "-https01", "", "-tlsalpn01", "", "-management",
-						"127.0.0.1:" + freePort()),
+						"127.0.0.1:" + ports[7]),
 				Map.of());
 		start("pebble", List.of("pebble", "-config", config.toString(), "-dnsserver", "127.0.0.1:" + dns),
 				Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0", "PEBBLE_AUTHZREUSE", "0"));
@@ -451,9 +454,18 @@ class AcmeHttpsIntegrationTests {
 			});
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	private static int[] freePorts(int count) throws IOException {
+		List<ServerSocket> sockets = new ArrayList<>();
+		try {
+			for (int i = 0; i < count; i++) {
+				sockets.add(new ServerSocket(0));
+			}
+			return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+		}
+		finally {
+			for (ServerSocket socket : sockets) {
+				socket.close();
+			}
 		}
 	}
 
