@@ -28,6 +28,16 @@ class StartFootprintTests {
 	}
 
 	@Test
+	void defaultsAreReadWithoutYaml() {
+		// a YAML file among the defaults would load SnakeYAML and Spring's YAML loader at
+		// every start; the properties file holds them, and the integration tests use them
+		ClassLoader loader = getClass().getClassLoader();
+		assertThat(loader.getResource("application.properties")).isNotNull();
+		assertThat(loader.getResource("application.yaml")).isNull();
+		assertThat(loader.getResource("application.yml")).isNull();
+	}
+
+	@Test
 	void commonsLoggingReachesSlf4jWithoutLog4j() {
 		ClassLoader loader = getClass().getClassLoader();
 		assertThat(ClassUtils.isPresent("org.apache.logging.log4j.LogManager", loader)).isFalse();

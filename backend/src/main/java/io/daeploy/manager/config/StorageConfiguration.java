@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The SQLite file in {@code daeploy.data-dir}: Flyway migrates it over JDBC at start
- * ({@code spring.flyway.url} in {@code application.yaml}), the manager uses it through
- * our R2DBC driver and a small pool.
+ * ({@code spring.flyway.url} in {@code application.properties}), the manager uses it
+ * through our R2DBC driver and a small pool.
  */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
