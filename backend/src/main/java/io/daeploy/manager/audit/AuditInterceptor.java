@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
+import graphql.language.OperationDefinition.Operation;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLObjectType;
@@ -114,6 +115,11 @@ class AuditInterceptor implements WebGraphQlInterceptor {
 		@Override
 		public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher,
 				InstrumentationFieldFetchParameters parameters, InstrumentationState state) {
+			if (parameters.getExecutionContext().getOperationDefinition().getOperation() != Operation.MUTATION) {
+				// asked before the environment, which graphql-java builds only on demand
+				// (not at all for the plain properties that make up most of a query)
+				return dataFetcher;
+			}
 			DataFetchingEnvironment env = parameters.getEnvironment();
 			if (!(env.getParentType() instanceof GraphQLObjectType parent) || !"Mutation".equals(parent.getName())) {
 				return dataFetcher;
