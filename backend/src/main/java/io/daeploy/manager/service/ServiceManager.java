@@ -75,7 +75,7 @@ public class ServiceManager {
 	public Flux<ServiceView> list(String name) {
 		Flux<ServiceRecord> rows = (name != null) ? this.store.findByName(name) : this.store.findAll();
 		return Mono.zip(rows.collectList(), this.views.containers())
-			.flatMapMany((both) -> Flux.fromIterable(both.getT1()).map((row) -> this.views.view(row, both.getT2())));
+			.flatMapIterable((both) -> this.views.views(both.getT1(), both.getT2()));
 	}
 
 	/**

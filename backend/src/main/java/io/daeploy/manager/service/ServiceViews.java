@@ -1,6 +1,8 @@
 package io.daeploy.manager.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.daeploy.manager.config.DaeployProperties;
@@ -58,6 +60,32 @@ class ServiceViews {
 	 * @return the view
 	 */
 	ServiceView view(ServiceRecord row, Containers containers) {
+		return view(row, containers, origin());
+	}
+
+	/**
+	 * Stored versions as clients see them, all against one reading of the proxy's address
+	 * (a list of 200 asked the proxy's socket 200 times).
+	 * @param rows the stored versions
+	 * @param containers the runtime's containers
+	 * @return the views, in the order of the rows
+	 */
+	List<ServiceView> views(List<ServiceRecord> rows, Containers containers) {
+		String origin = origin();
+		List<ServiceView> views = new ArrayList<>(rows.size());
+		for (ServiceRecord row : rows) {
+			views.add(view(row, containers, origin));
+		}
+		return views;
+	}
+
+	// paths for browsers, which resolve them against the host name they reach the proxy
+	// by; URLs on DAEPLOY_HOST_NAME for everyone else
+	private String origin() {
+		return this.properties.externalUrl(this.proxy.httpPort());
+	}
+
+	private ServiceView view(ServiceRecord row, Containers containers, String origin) {
 		ServiceState state;
 		Instant since = null;
 		if (!containers.available()) {
@@ -68,9 +96,6 @@ class ServiceViews {
 			state = (container != null) ? ServiceState.of(container.state()) : ServiceState.MISSING;
 			since = (container != null) ? container.changedAt() : null;
 		}
-		// paths for browsers, which resolve them against the host name they reach the
-		// proxy by; URLs on DAEPLOY_HOST_NAME for everyone else
-		String origin = this.properties.externalUrl(this.proxy.httpPort());
 		String path = "/services/" + row.name() + "_" + row.version() + "/";
 		String servicePath = row.main() ? "/services/" + row.name() + "/" : null;
 		return new ServiceView(row.name(), row.version(), row.image(), row.port(), row.main(), state, since,
