@@ -5,7 +5,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
@@ -275,6 +277,66 @@ final class DockerLogStream {
 	}
 
 	/**
+	 * Reads Docker's own form of a log timestamp, RFC 3339 in UTC with up to nine
+	 * fraction digits ({@code 2026-12-03T19:04:12.787200710Z}), by position: a
+	 * {@code DateTimeFormatter} took a tenth of the manager's CPU on a log burst.
+	 * @param entry the log entry
+	 * @param end where the timestamp ends (the space after it)
+	 * @return the instant, or {@code null} when the text is of another form, which
+	 * {@link Instant#parse} then reads
+	 */
+	static Instant timestamp(String entry, int end) {
+		if (end < 20 || end > 30 || entry.charAt(end - 1) != 'Z' || entry.charAt(4) != '-' || entry.charAt(7) != '-'
+				|| entry.charAt(10) != 'T' || entry.charAt(13) != ':' || entry.charAt(16) != ':') {
+			return null;
+		}
+		int year = digits(entry, 0, 4);
+		int month = digits(entry, 5, 7);
+		int day = digits(entry, 8, 10);
+		int hour = digits(entry, 11, 13);
+		int minute = digits(entry, 14, 16);
+		int second = digits(entry, 17, 19);
+		int nanos = 0;
+		if (end > 20) {
+			int fraction = end - 21;
+			if (entry.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+				return null;
+			}
+			nanos = digits(entry, 20, end - 1);
+			for (int i = fraction; i < 9 && nanos >= 0; i++) {
+				nanos *= 10;
+			}
+		}
+		if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+				|| minute > 59 || second < 0 || second > 59 || nanos < 0) {
+			return null;
+		}
+		try {
+			long days = LocalDate.of(year, month, day).toEpochDay();
+			return Instant.ofEpochSecond(days * 86400 + hour * 3600 + minute * 60 + second, nanos);
+		}
+		catch (DateTimeException ex) {
+			// e.g. 31 April
+			return null;
+		}
+	}
+
+	/**
+	 * The decimal number in {@code text[from, to)}, or -1 when a character is no digit.
+	 */
+	private static int digits(String text, int from, int to) {
+		int value = 0;
+		for (int i = from; i < to; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			value = value * 10 + (c - '0');
+		}
+		return value;
+	}
+
+	/**
 	 * Splits one entry of a timestamped Docker log into its time and text.
 	 * @param entry the entry, without its line break
 	 * @param stream where it was written
@@ -287,11 +349,14 @@ final class DockerLogStream {
 		int space = entry.indexOf(' ');
 		Instant timestamp = null;
 		if (space > 0 && space < 40) {
-			try {
-				timestamp = Instant.parse(entry.substring(0, space));
-			}
-			catch (DateTimeParseException ex) {
-				timestamp = null;
+			timestamp = timestamp(entry, space);
+			if (timestamp == null) {
+				try {
+					timestamp = Instant.parse(entry.substring(0, space));
+				}
+				catch (DateTimeParseException ex) {
+					timestamp = null;
+				}
 			}
 		}
 		String text = (timestamp != null) ? entry.substring(space + 1) : entry;
