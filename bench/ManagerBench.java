@@ -685,12 +685,7 @@ public class ManagerBench {
 						long t0 = System.nanoTime();
 						String answer = m.post(body);
 						mgr.add(ms(System.nanoTime() - t0));
-						List<?> services = (List<?>) Json.at(Json.parse(answer), "data", "services");
-						if (services == null || services.size() != expected) {
-							throw new IllegalStateException("services lists " + ((services == null) ? "nothing"
-									: services.size() + " entries") + ", expected " + expected + ": " + abbreviate(answer));
-						}
-						for (Object s : services) {
+						for (Object s : listed(answer, expected)) {
 							notRunning += "RUNNING".equals(Json.at(s, "state")) ? 0 : 1;
 						}
 					}
@@ -730,6 +725,16 @@ public class ManagerBench {
 					(notRunning > 0) ? " | WARNING " + notRunning + " entries not RUNNING" : ""));
 			return result;
 		}
+	}
+
+	/** The services a list answer names, after checking there are as many as deployed. */
+	static List<?> listed(String answer, int expected) {
+		List<?> services = (List<?>) Json.at(Json.parse(answer), "data", "services");
+		if (services == null || services.size() != expected) {
+			throw new IllegalStateException("services lists " + ((services == null) ? "nothing"
+					: services.size() + " entries") + ", expected " + expected + ": " + abbreviate(answer));
+		}
+		return services;
 	}
 
 	// ---- figure 5 ----
@@ -881,11 +886,7 @@ public class ManagerBench {
 			long t0 = System.nanoTime();
 			String answer = m.post(body);
 			latencies.add(ms(System.nanoTime() - t0));
-			List<?> services = (List<?>) Json.at(Json.parse(answer), "data", "services");
-			if (services == null || services.size() != expected) {
-				throw new IllegalStateException("services lists " + ((services == null) ? "nothing"
-						: services.size() + " entries") + ", expected " + expected + ": " + abbreviate(answer));
-			}
+			listed(answer, expected);
 		}
 		double cpuMs = (m.proc().cpuTicks() - cpu0) * 10.0 / listRounds;
 		double p50 = median(latencies);
