@@ -1,17 +1,26 @@
 package io.daeploy.manager;
 
+import java.nio.file.Path;
 import java.util.Properties;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the manager leaves out of its start so that fewer classes are loaded into every
- * process (issue 13: idle memory): Netty's Flight Recorder probe and the Log4j API
- * bridge.
+ * process (issue 13: idle memory): Netty's Flight Recorder probe, the Log4j API bridge,
+ * Spring Data's mapping layer and the auto-configurations of things the manager does not
+ * use.
  */
 class StartFootprintTests {
 
@@ -43,6 +52,33 @@ class StartFootprintTests {
 		assertThat(ClassUtils.isPresent("org.apache.logging.log4j.LogManager", loader)).isFalse();
 		assertThat(ClassUtils.isPresent("org.apache.logging.slf4j.SLF4JProvider", loader)).isFalse();
 		assertThat(ClassUtils.isPresent("org.slf4j.LoggerFactory", loader)).isTrue();
+	}
+
+	@Test
+	void theStoreSpeaksR2dbcWithoutSpringDataMapping() {
+		// DatabaseClient is Spring Framework's; Spring Data's entity mapping, which
+		// nothing
+		// uses, loaded about 380 classes at every start
+		ClassLoader loader = getClass().getClassLoader();
+		assertThat(ClassUtils.isPresent("org.springframework.r2dbc.core.DatabaseClient", loader)).isTrue();
+		assertThat(ClassUtils.isPresent("org.springframework.data.r2dbc.core.R2dbcEntityTemplate", loader)).isFalse();
+		assertThat(ClassUtils.isPresent("org.springframework.data.mapping.context.MappingContext", loader)).isFalse();
+	}
+
+	@Test
+	void aManagerStartsWithoutTheAutoConfigurationsItDoesNotUse(@TempDir Path dataDir) {
+		try (ConfigurableApplicationContext manager = TestManagers.start("--daeploy.data-dir=" + dataDir,
+				"--daeploy.instance=test-" + UUID.randomUUID().toString().substring(0, 8),
+				"--daeploy.admin-password=footprint-password")) {
+			assertThat(manager.getBeanProvider(DatabaseClient.class).getIfAvailable()).isNotNull();
+			assertThat(manager.getBeanNamesForType(SslBundles.class)).isEmpty();
+			assertThat(manager.getBeanNamesForType(TaskScheduler.class)).isEmpty();
+			assertThat(manager.getBeanNamesForType(InfoContributor.class)).isEmpty();
+			assertThat(manager.getBeanNamesForType(ClassUtils.resolveClassName(
+					"org.springframework.dao.annotation.PersistenceExceptionTranslationPostProcessor",
+					getClass().getClassLoader())))
+				.isEmpty();
+		}
 	}
 
 }
