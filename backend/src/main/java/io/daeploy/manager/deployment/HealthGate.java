@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The health gate a started version passes before it is stored and routed: its health
@@ -37,11 +38,16 @@ class HealthGate {
 
 	private final ServiceLifecycle lifecycle;
 
-	private final HttpClient http = HttpClient.newBuilder()
+	/**
+	 * Made by the first HTTP check, not at start: a JDK client starts its selector thread
+	 * and sets up the default TLS context when it is built, about 180 classes and a
+	 * thread in every manager, most of which never run an HTTP health check.
+	 */
+	private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(2))
 		.followRedirects(HttpClient.Redirect.NEVER)
 		.version(HttpClient.Version.HTTP_1_1)
-		.build();
+		.build());
 
 	HealthGate(ServiceLifecycle lifecycle) {
 		this.lifecycle = lifecycle;
@@ -135,7 +141,7 @@ class HealthGate {
 				.build())
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap((request) -> Mono
-				.fromFuture(() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding())))
+				.fromFuture(() -> this.http.obtain().sendAsync(request, HttpResponse.BodyHandlers.discarding())))
 			.map((response) -> (response.statusCode() >= 200 && response.statusCode() < 400) ? PASSED
 					: "GET " + check.path() + " answered " + response.statusCode())
 			.onErrorResume((ex) -> Mono.just("GET " + check.path() + " failed ("
