@@ -3,9 +3,16 @@ package io.daeploy.manager;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Level;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.ssl.SslBundles;
@@ -52,6 +59,32 @@ class StartFootprintTests {
 		assertThat(ClassUtils.isPresent("org.apache.logging.log4j.LogManager", loader)).isFalse();
 		assertThat(ClassUtils.isPresent("org.apache.logging.slf4j.SLF4JProvider", loader)).isFalse();
 		assertThat(ClassUtils.isPresent("org.slf4j.LoggerFactory", loader)).isTrue();
+	}
+
+	@Test
+	void springsLogLinesAtALevelThatIsOffAreNeverFormatted() {
+		// Spring logs through commons-logging's API with lazy messages
+		// (LogMessage.format);
+		// the adapter under that API must ask the level before it turns one into a
+		// string,
+		// or every request formats lines nobody reads
+		String name = "io.daeploy.test.quiet-" + UUID.randomUUID();
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO);
+		AtomicInteger formatted = new AtomicInteger();
+		Object message = new Object() {
+			@Override
+			public String toString() {
+				formatted.incrementAndGet();
+				return "formatted";
+			}
+		};
+		Log log = LogFactory.getLog(name);
+		log.trace(message);
+		log.debug(message);
+		log.debug(message, new IllegalStateException("not logged"));
+		assertThat(formatted).hasValue(0);
+		log.info(message);
+		assertThat(formatted).hasValue(1);
 	}
 
 	@Test
